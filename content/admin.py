@@ -1,0 +1,52 @@
+"""Admin for posts and revisions; revisions are read-only because they are immutable."""
+
+from django.contrib import admin
+
+from content.models import Post, Revision
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records that are written once by the application and never edited by hand."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Revision)
+class RevisionAdmin(ReadOnlyAdmin):
+    list_display = ["title", "post", "number", "author", "created_at", "content_hash"]
+    list_select_related = ["post", "author"]
+    search_fields = ["title", "post__slug"]
+    readonly_fields = [f.name for f in Revision._meta.fields]
+
+
+class RevisionInline(admin.TabularInline):
+    model = Revision
+    fields = ["number", "title", "author", "created_at", "content_hash"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "slug", "author", "updated_at", "published_at"]
+    list_select_related = ["current_revision", "author"]
+    search_fields = ["slug", "current_revision__title"]
+    # State and publication change only through the review workflow.
+    readonly_fields = ["author", "created_at", "updated_at", "current_revision", "live_revision",
+                       "first_published_at", "published_at"]
+    inlines = [RevisionInline]
+
+    def has_add_permission(self, request):
+        return False  # new posts start in the editor, where they get a workflow and an audit event

@@ -1,0 +1,66 @@
+"""Writes of content: new posts and new revisions. The review workflow decides when they may happen."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Max
+from django.conf import settings
+from django.utils import timezone
+from django.utils.text import slugify
+
+from content.hashing import content_hash, normalise_text
+from content.models import Post, Revision
+from content.rendering import render_markdown
+
+
+def check_body_size(body: str) -> None:
+    size = len(body.encode("utf-8"))
+    if size > settings.MAX_BODY_BYTES:
+        raise ValidationError(
+            {"body": f"The body is {size // 1024} KB; the limit is {settings.MAX_BODY_BYTES // 1024} KB. "
+                     "Split the article or shorten it."}
+        )
+
+
+def slug_from_title(title: str) -> str:
+    return slugify(title, allow_unicode=True)[:200].strip("-") or "post"
+
+
+def unique_slug(title: str, *, exclude_pk=None) -> str:
+    base = slug_from_title(title)
+    candidate, n = base, 2
+    taken = Post.objects.exclude(pk=exclude_pk)
+    while taken.filter(slug=candidate).exists():
+        candidate, n = f"{base[:190]}-{n}", n + 1
+    return candidate
+
+
+def revision_create(*, post: Post, author, title: str, summary: str, body: str) -> Revision:
+    """Render, hash and store a new version of `post`, and make it the working copy."""
+    check_body_size(body)
+    title, summary, body = normalise_text(title), normalise_text(summary), normalise_text(body)
+    if not title:
+        raise ValidationError({"title": "A post needs a title."})
+    html = str(render_markdown(body))
+    number = (post.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
+    revision = Revision.objects.create(
+        post=post,
+        number=number,
+        title=title,
+        summary=summary,
+        body=body,
+        html=html,
+        author=author,
+        content_hash=content_hash(title=title, summary=summary, body=body, html=html),
+    )
+    post.current_revision = revision
+    post.updated_at = timezone.now()
+    post.save(update_fields=["current_revision", "updated_at"])
+    return revision
+
+
+def revision_would_change(post: Post, *, title: str, summary: str, body: str) -> bool:
+    current = post.current_revision
+    if current is None:
+        return True
+    return (normalise_text(title), normalise_text(summary), normalise_text(body)) != (
+        current.title, current.summary, current.body,
+    )

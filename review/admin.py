@@ -1,0 +1,56 @@
+"""Admin for the review workflow; signatures and audit events are read-only, state changes go through services."""
+
+from django.contrib import admin
+
+from content.admin import ReadOnlyAdmin
+from review.models import AuditEvent, Comment, ReviewerProfile, ReviewPolicy, Signature, Workflow
+
+
+@admin.register(ReviewerProfile)
+class ReviewerProfileAdmin(admin.ModelAdmin):
+    list_display = ["printed_name", "credentials", "registration_number", "verified_until", "meaning", "is_active"]
+    list_filter = ["is_active", "meaning"]
+    search_fields = ["display_name", "registration_number", "user__username"]
+    prepopulated_fields = {"slug": ["display_name"]}
+
+
+@admin.register(ReviewPolicy)
+class ReviewPolicyAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "medical_signoffs", "compliance_signoffs", "rereview_days"]
+
+    def has_add_permission(self, request):
+        return not ReviewPolicy.objects.exists()
+
+
+@admin.register(Workflow)
+class WorkflowAdmin(ReadOnlyAdmin):
+    list_display = ["post", "state", "changed_at", "assignee", "scheduled_for"]
+    list_filter = ["state"]
+    list_select_related = ["post__current_revision", "assignee"]
+    readonly_fields = [f.name for f in Workflow._meta.fields]
+
+
+@admin.register(Signature)
+class SignatureAdmin(ReadOnlyAdmin):
+    list_display = ["printed_name", "meaning", "revision", "signed_at", "valid"]
+    list_select_related = ["revision"]
+    readonly_fields = [f.name for f in Signature._meta.fields]
+
+    @admin.display(boolean=True)
+    def valid(self, obj):
+        return obj.is_valid
+
+
+@admin.register(Comment)
+class CommentAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "post", "author", "created_at", "resolved_at"]
+    list_select_related = ["post__current_revision", "author"]
+    readonly_fields = [f.name for f in Comment._meta.fields]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["seq", "created_at", "actor_name", "action", "post", "from_state", "to_state"]
+    list_filter = ["action"]
+    list_select_related = ["post__current_revision"]
+    readonly_fields = [f.name for f in AuditEvent._meta.fields]

@@ -1,0 +1,88 @@
+"""The audit trail's one writer, and its verifier.
+
+Each event carries the hash of the event before it, so an edit, a removal or a
+re-ordering anywhere breaks the chain at that point.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from review.models import AuditEvent, AuditHead
+
+GENESIS = "0" * 64
+
+
+def event_hash(*, seq, created_at, actor_id, actor_name, action, post_id, from_state,
+               to_state, revision_hash, detail, prev_hash) -> str:
+    encoded = json.dumps(
+        [seq, created_at.isoformat(), actor_id, actor_name, action, post_id, from_state,
+         to_state, revision_hash, detail, prev_hash],
+        sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+    )
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def actor_label(user) -> str:
+    if user is None:
+        return "system"
+    profile = getattr(user, "reviewer_profile", None)
+    return profile.printed_name if profile else (user.get_full_name() or user.get_username())
+
+
+@transaction.atomic
+def record(action: str, *, actor=None, post=None, from_state: str = "", to_state: str = "",
+           revision_hash: str = "", detail: dict | None = None) -> AuditEvent:
+    """Append one event to the chain, inside the caller's transaction."""
+    head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1, defaults={"hash": GENESIS})
+    fields = dict(
+        seq=head.seq + 1,
+        created_at=timezone.now(),
+        actor_id=actor.pk if actor else None,
+        actor_name=actor_label(actor),
+        action=action,
+        post_id=post.pk if post else None,
+        from_state=str(from_state or ""),
+        to_state=str(to_state or ""),
+        revision_hash=revision_hash or "",
+        detail=detail or {},
+        prev_hash=head.hash,
+    )
+    event = AuditEvent.objects.create(hash=event_hash(**fields), **fields)
+    head.seq, head.hash = event.seq, event.hash
+    head.save(update_fields=["seq", "hash"])
+    return event
+
+
+@dataclass
+class Verification:
+    ok: bool
+    count: int
+    broken_seq: int | None = None
+    problem: str = ""
+
+
+def verify(chunk_size: int = 5000) -> Verification:
+    """Walk the chain from the first event; name the first one that does not fit."""
+    expected_seq, prev, count = 1, GENESIS, 0
+    columns = ["seq", "created_at", "actor_id", "actor_name", "action", "post_id", "from_state",
+               "to_state", "revision_hash", "detail", "prev_hash", "hash"]
+    rows = AuditEvent.objects.order_by("seq").values_list(*columns).iterator(chunk_size=chunk_size)
+    for row in rows:
+        fields = dict(zip(columns, row))
+        stored = fields.pop("hash")
+        seq = fields["seq"]
+        if seq != expected_seq:
+            return Verification(False, count, expected_seq, f"event #{expected_seq} is missing (deleted or renumbered)")
+        if fields["prev_hash"] != prev:
+            return Verification(False, count, seq, f"event #{seq} does not follow event #{seq - 1} (removed or re-ordered)")
+        if event_hash(**fields) != stored:
+            return Verification(False, count, seq, f"event #{seq} was altered after it was written")
+        prev, expected_seq, count = stored, expected_seq + 1, count + 1
+    head = AuditHead.objects.filter(pk=1).first()
+    if head and (head.seq != count or head.hash != prev):
+        return Verification(False, count, count + 1, f"events after #{count} were removed (the chain head is at #{head.seq})")
+    return Verification(True, count)

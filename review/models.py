@@ -1,0 +1,329 @@
+"""The review workflow: reviewer profiles, the policy, the state machine, signatures, comments and the audit trail."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from content.models import ImmutableModel, Post, Revision
+from review import permissions, signing
+from review.states import Meaning, State
+
+
+class ReviewerProfile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviewer_profile")
+    honorific = models.CharField(max_length=20, blank=True, help_text='For example "Dr." or "A/Prof."')
+    display_name = models.CharField(max_length=120, help_text="The name as readers see it, without honorific.")
+    credentials = models.CharField(max_length=200, help_text='For example "MBBS (Singapore), MRCP (UK)"')
+    registration_number = models.CharField(max_length=60)
+    registering_body = models.CharField(max_length=120, blank=True, default="Singapore Medical Council")
+    verified_until = models.DateField(null=True, blank=True, help_text="Registration checked as valid until this date.")
+    specialty = models.CharField(max_length=120, blank=True)
+    bio = models.TextField(blank=True)
+    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
+    meaning = models.CharField(
+        max_length=20, choices=Meaning.choices, default=Meaning.MEDICAL,
+        help_text="What this reviewer's signature attests to.",
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["display_name"]
+
+    def __str__(self):
+        return self.printed_name
+
+    @property
+    def printed_name(self) -> str:
+        return f"{self.honorific} {self.display_name}".strip()
+
+    def credentials_lapsed(self, on=None) -> bool:
+        on = on or timezone.localdate()
+        return self.verified_until is not None and self.verified_until < on
+
+
+@dataclass(frozen=True)
+class Policy:
+    required_signoffs: dict[str, int]
+    rereview_days: int
+
+    def rereview_due(self, signed_at):
+        return signed_at + timedelta(days=self.rereview_days)
+
+
+class ReviewPolicy(models.Model):
+    """The administrator's overrides of settings.REVIEW_POLICY; blank fields keep the setting."""
+
+    medical_signoffs = models.PositiveSmallIntegerField(null=True, blank=True)
+    compliance_signoffs = models.PositiveSmallIntegerField(null=True, blank=True)
+    rereview_days = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "review policy"
+
+    def __str__(self):
+        return "Review policy"
+
+    @classmethod
+    def current(cls) -> Policy:
+        defaults = settings.REVIEW_POLICY
+        required = dict(defaults["REQUIRED_SIGNOFFS"])
+        override = cls.objects.first()
+        if override:
+            for meaning, value in ((Meaning.MEDICAL, override.medical_signoffs),
+                                   (Meaning.COMPLIANCE, override.compliance_signoffs)):
+                if value is not None:
+                    required[meaning.value] = value
+        return Policy(
+            required_signoffs={k: v for k, v in required.items() if v},
+            rereview_days=(override.rereview_days if override and override.rereview_days else defaults["REREVIEW_DAYS"]),
+        )
+
+
+class SignatureQuerySet(models.QuerySet):
+    def valid_for(self, revision: Revision) -> list["Signature"]:
+        return [s for s in self.filter(revision=revision).select_related("signer") if signing.is_valid(s, revision)]
+
+
+class Signature(ImmutableModel):
+    """An electronic signature over one revision's content hash; never changed once written."""
+
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="signatures")
+    revision_hash = models.CharField(max_length=64)
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signatures")
+    reviewer = models.ForeignKey(ReviewerProfile, on_delete=models.PROTECT, related_name="signatures")
+    printed_name = models.CharField(max_length=160)
+    credentials = models.CharField(max_length=200)
+    registration_number = models.CharField(max_length=60)
+    meaning = models.CharField(max_length=20, choices=Meaning.choices)
+    statement = models.TextField()
+    details = models.JSONField(default=dict, blank=True)
+    signed_at = models.DateTimeField()
+    seal = models.CharField(max_length=64)
+
+    objects = SignatureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-signed_at"]
+        indexes = [models.Index(fields=["revision", "-signed_at"], name="signature_revision_idx")]
+
+    def __str__(self):
+        return f"{self.printed_name} — {self.get_meaning_display()} — {self.signed_at:%d %b %Y}"
+
+    @property
+    def is_valid(self) -> bool:
+        return signing.is_valid(self, self.revision)
+
+
+def signoffs_missing(revision: Revision | None, policy: Policy | None = None) -> dict[str, int]:
+    """Meanings still lacking valid signatures from distinct signers, with how many are missing."""
+    if revision is None:
+        return {"content": 1}
+    policy = policy or ReviewPolicy.current()
+    signers: dict[str, set[int]] = {}
+    for signature in Signature.objects.valid_for(revision):
+        signers.setdefault(signature.meaning, set()).add(signature.signer_id)
+    return {
+        meaning: needed - len(signers.get(meaning, ()))
+        for meaning, needed in policy.required_signoffs.items()
+        if needed > len(signers.get(meaning, ()))
+    }
+
+
+# Conditions of the state machine: pure reads of the workflow.
+def has_working_copy(workflow) -> bool:
+    return workflow.post.current_revision_id is not None
+
+
+def working_copy_signed_off(workflow) -> bool:
+    return not signoffs_missing(workflow.post.current_revision)
+
+
+def live_copy_signed(workflow) -> bool:
+    return workflow.post.is_live and not signoffs_missing(workflow.post.live_revision)
+
+
+def is_live(workflow) -> bool:
+    return workflow.post.is_live
+
+
+def is_not_live(workflow) -> bool:
+    return not workflow.post.is_live
+
+
+def schedule_is_due(workflow) -> bool:
+    return workflow.scheduled_for is not None and workflow.scheduled_for <= timezone.now()
+
+
+class Workflow(ConcurrentTransitionMixin, models.Model):
+    """The review state of one post's working copy. Change it only through review.services."""
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="workflow")
+    state = FSMField(max_length=20, choices=State.choices, default=State.DRAFT, protected=True, db_index=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_reviews"
+    )
+    scheduled_for = models.DateTimeField(null=True, blank=True)
+    rereview_flagged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        permissions = [
+            ("submit_post", "Can submit posts for review"),
+            ("sign_post", "Can review, comment on and sign posts"),
+            ("publish_post", "Can publish, schedule, unpublish and archive posts"),
+        ]
+        indexes = [models.Index(fields=["state", "submitted_at"], name="workflow_queue_idx")]
+
+    def __str__(self):
+        return f"{self.post} — {self.get_state_display()}"
+
+    # --- transitions: each says only what changes in memory; review.services saves and logs.
+
+    @transition(field=state, source=State.DRAFT, target=State.IN_REVIEW,
+                conditions=[has_working_copy], permission=permissions.can_submit)
+    def submit(self):
+        self.submitted_at = timezone.now()
+
+    @transition(field=state, source=State.IN_REVIEW, target=State.DRAFT, permission=permissions.can_submit)
+    def withdraw(self):
+        self.assignee = None
+
+    @transition(field=state, source=[State.IN_REVIEW, State.PUBLISHED], target=State.CHANGES_REQUESTED,
+                permission=permissions.can_review)
+    def request_changes(self):
+        pass
+
+    @transition(field=state, source=State.CHANGES_REQUESTED, target=State.IN_REVIEW,
+                conditions=[has_working_copy], permission=permissions.can_submit)
+    def resubmit(self):
+        self.submitted_at = timezone.now()
+
+    @transition(field=state, source=State.IN_REVIEW, target=State.APPROVED,
+                conditions=[working_copy_signed_off], permission=permissions.can_review)
+    def approve(self):
+        pass
+
+    @transition(field=state, source=State.PUBLISHED, target=State.PUBLISHED,
+                conditions=[live_copy_signed], permission=permissions.can_review)
+    def renew_review(self):
+        self.rereview_flagged_at = None
+
+    @transition(field=state, source=State.APPROVED, target=State.PUBLISHED,
+                conditions=[working_copy_signed_off], permission=permissions.can_publish)
+    def publish(self):
+        self._go_live()
+
+    @transition(field=state, source=State.APPROVED, target=State.SCHEDULED,
+                conditions=[working_copy_signed_off], permission=permissions.can_publish)
+    def schedule(self, when):
+        self.scheduled_for = when
+
+    @transition(field=state, source=State.SCHEDULED, target=State.APPROVED, permission=permissions.can_publish)
+    def unschedule(self):
+        self.scheduled_for = None
+
+    # No permission: only the scheduler (workflow_tick) runs this, when the time has come.
+    @transition(field=state, source=State.SCHEDULED, target=State.PUBLISHED,
+                conditions=[schedule_is_due, working_copy_signed_off])
+    def publish_scheduled(self):
+        self._go_live()
+
+    @transition(field=state, source=[State.APPROVED, State.SCHEDULED, State.PUBLISHED], target=State.DRAFT,
+                permission=permissions.can_write)
+    def reopen(self):
+        """Edit after approval: a new working draft; any live version stays as it is."""
+        self.scheduled_for = None
+        self.assignee = None
+
+    @transition(field=state, source=[s for s in State if s != State.ARCHIVED], target=State.ARCHIVED,
+                conditions=[is_live], permission=permissions.can_publish)
+    def unpublish(self):
+        self.post.live_revision = None
+        self.post.published_at = None
+        self.scheduled_for = None
+        self.assignee = None
+
+    @transition(field=state, source=[State.DRAFT, State.CHANGES_REQUESTED, State.APPROVED], target=State.ARCHIVED,
+                conditions=[is_not_live], permission=permissions.can_publish)
+    def archive(self):
+        self.assignee = None
+
+    @transition(field=state, source=State.ARCHIVED, target=State.DRAFT, permission=permissions.can_publish)
+    def restore(self):
+        pass
+
+    def _go_live(self):
+        now = timezone.now()
+        self.post.live_revision = self.post.current_revision
+        self.post.published_at = now
+        self.post.first_published_at = self.post.first_published_at or now
+        self.scheduled_for = None
+        self.rereview_flagged_at = None
+
+
+class Comment(models.Model):
+    """A reviewer's remark, optionally anchored to a passage (W3C TextQuoteSelector, code points)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_comments")
+    body = models.TextField()
+    quote_exact = models.TextField(blank=True)
+    quote_prefix = models.CharField(max_length=64, blank=True)
+    quote_suffix = models.CharField(max_length=64, blank=True)
+    quote_start = models.PositiveIntegerField(null=True, blank=True)
+    quote_end = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return self.body[:60]
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+
+class AuditEvent(ImmutableModel):
+    """One entry of the append-only, hash-chained audit trail. Written only by review.audit.record."""
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    created_at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField(max_length=160)
+    action = models.CharField(max_length=40, db_index=True)
+    post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events")
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    revision_hash = models.CharField(max_length=64, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["post", "seq"], name="audit_post_seq_idx")]
+
+    def __str__(self):
+        return f"#{self.seq} {self.action} by {self.actor_name}"
+
+
+class AuditHead(models.Model):
+    """The chain's newest link; locking this row serialises writers, and it lets verification see a cut tail."""
+
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    def __str__(self):
+        return f"audit head #{self.seq}"

@@ -1,0 +1,79 @@
+"""Emails about the workflow, sent after the transaction commits; a failure never undoes the action."""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from review import audit
+
+logger = logging.getLogger(__name__)
+
+SUBJECTS = {
+    "submit": "Waiting for your review: {title}",
+    "resubmit": "Revised and waiting for your review: {title}",
+    "request_changes": "Changes requested: {title}",
+    "approve": "Approved: {title}",
+    "publish": "Published: {title}",
+    "publish_scheduled": "Published on schedule: {title}",
+    "rereview_due": "Re-review due: {title}",
+}
+
+
+def reviewer_emails(workflow) -> list[str]:
+    if workflow.assignee_id and workflow.assignee.email:
+        return [workflow.assignee.email]
+    User = get_user_model()
+    return list(
+        User.objects.filter(is_active=True, reviewer_profile__is_active=True)
+        .exclude(pk=workflow.post.author_id)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+
+
+def recipients(action: str, workflow) -> list[str]:
+    if action in {"submit", "resubmit", "rereview_due"}:
+        return reviewer_emails(workflow)
+    if action in {"request_changes", "approve", "publish", "publish_scheduled"}:
+        email = workflow.post.author.email
+        return [email] if email else []
+    return []
+
+
+def queue(action: str, *, workflow, actor) -> None:
+    """Send the email for `action` once the surrounding transaction has committed."""
+    if action not in SUBJECTS:
+        return
+    to = recipients(action, workflow)
+    if not to:
+        return
+    post = workflow.post
+    context = {
+        "action": action,
+        "post": post,
+        "title": post.title,
+        "actor": audit.actor_label(actor),
+        "state": workflow.get_state_display(),
+        "site_url": settings.SITE_URL,
+    }
+    subject = SUBJECTS[action].format(title=post.title)
+    transaction.on_commit(lambda: send(subject, to, context))
+
+
+def send(subject: str, to: list[str], context: dict) -> bool:
+    try:
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string("review/email/notification.txt", context),
+            to=to,
+        )
+        message.attach_alternative(render_to_string("review/email/notification.html", context), "text/html")
+        message.send()
+        return True
+    except Exception:  # the action stands; the failure is logged for an administrator
+        logger.exception("Could not send %r to %s", subject, ", ".join(to))
+        return False

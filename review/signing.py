@@ -1,0 +1,58 @@
+"""Electronic signatures: what a signature seals, and how one is verified.
+
+A signature is valid only while three things agree: the hash it recorded, the hash
+stored on its revision, and the hash recomputed from that revision's fields now; and
+its own seal still matches what it recorded (signer, name, credentials, meaning, time).
+"""
+
+import hashlib
+import json
+
+ATTESTATION = (
+    "I have reviewed this article for medical accuracy and approve it for publication "
+    "as it stands, and I understand that this electronic signature is the equivalent "
+    "of my handwritten signature."
+)
+
+
+def seal(*, revision_id, revision_hash, signer_id, printed_name, credentials,
+         registration_number, meaning, signed_at, statement, details) -> str:
+    payload = {
+        "revision_id": revision_id,
+        "revision_hash": revision_hash,
+        "signer_id": signer_id,
+        "printed_name": printed_name,
+        "credentials": credentials,
+        "registration_number": registration_number,
+        "meaning": meaning,
+        "signed_at": signed_at.isoformat(),
+        "statement": statement,
+        "details": details,
+    }
+    encoded = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def signature_seal(signature) -> str:
+    return seal(
+        revision_id=signature.revision_id,
+        revision_hash=signature.revision_hash,
+        signer_id=signature.signer_id,
+        printed_name=signature.printed_name,
+        credentials=signature.credentials,
+        registration_number=signature.registration_number,
+        meaning=signature.meaning,
+        signed_at=signature.signed_at,
+        statement=signature.statement,
+        details=signature.details,
+    )
+
+
+def is_valid(signature, revision) -> bool:
+    """True only if `signature` covers exactly the content `revision` holds now."""
+    return (
+        signature.revision_id == revision.pk
+        and signature.revision_hash == revision.content_hash
+        and revision.is_intact
+        and signature.seal == signature_seal(signature)
+    )
