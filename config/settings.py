@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django_fsm",
     "content",
     "review",
+    "editor",
+    "public",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,6 @@
+"""URLs of the public app."""
+
+from django.urls import path
+
+app_name = "public"
+urlpatterns: list = []
