@@ -1,0 +1,820 @@
+"""The claims linter: finds wording in a Markdown article that healthcare advertising rules forbid or that needs a source.
+
+Public interface (pure functions unless noted):
+
+- ``lint(text, rules=None) -> list[Finding]`` — every finding, in text order. Positions are
+  code points (Python ``str`` indices) into ``text``. ``rules=None`` means the shipped rules
+  file with the settings ``CLAIMS_RULES_DISABLED`` / ``CLAIMS_EXTRA_RULES_FILE`` applied.
+- ``active_rules() -> tuple[Rule, ...]`` — the same plus the admin's ``ClaimRuleOverride``
+  rows (reads the database; cached per process until an override changes).
+- ``citations(text) -> list[Citation]`` — the sources an article cites (footnotes, reference
+  links, inline links and bare URLs/DOIs), in order of first use, without duplicates.
+- ``claim_sentences(text) -> list[ClaimSentence]`` — every sentence with a number or an
+  outcome claim, and whether it cites a source in the same sentence.
+
+The rules live in ``content/claims_rules.toml`` (see its header for the fields).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import threading
+import tomllib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Iterable
+
+logger = logging.getLogger(__name__)
+
+RULES_FILE = Path(__file__).with_name("claims_rules.toml")
+SEVERITIES = ("block", "warn")
+SCOPES = ("text", "image")
+KINDS = ("words", "pattern", "outcome_number")
+
+
+class RuleError(ValueError):
+    """A rule definition (in a rules file or an admin override) that cannot be used."""
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str
+    text: str
+    start: int
+    end: int
+    message: str
+    source: str
+    group: str = ""
+
+    def to_dict(self) -> dict:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "message": self.message,
+            "source": self.source,
+            "group": self.group,
+        }
+
+
+@dataclass(frozen=True)
+class Citation:
+    kind: str  # "footnote" | "reference" | "link" | "url" | "doi"
+    label: str  # footnote or reference label, link text, or the URL/DOI itself
+    url: str  # where the source can be read ("" for a footnote without a URL or DOI)
+    doi: str  # the DOI when there is one ("10.xxxx/…"), else ""
+    text: str  # footnote or reference definition text, or link text
+    start: int  # where it is first used in the article
+    end: int
+
+
+@dataclass(frozen=True)
+class ClaimSentence:
+    text: str
+    start: int
+    end: int
+    has_number: bool
+    has_outcome: bool
+    cited: bool
+    citations: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: str
+    message: str
+    source: str
+    group: str = ""
+    words: tuple[str, ...] = ()
+    pattern: str = ""
+    kind: str = "words"
+    inflect: bool = True
+    requires: str = ""
+    unless: tuple[str, ...] = ()
+    negatable: bool = True
+    scope: str = "text"
+    filenames: bool = False
+
+    @classmethod
+    def from_dict(cls, data: dict, *, origin: str = "rules file") -> Rule:
+        """Build and validate a rule from a TOML table or an admin override."""
+        rule_id = str(data.get("id") or "").strip()
+        if not rule_id:
+            raise RuleError(f"{origin}: a rule has no id.")
+        where = f"{origin}: rule {rule_id!r}"
+        unknown = set(data) - {f for f in cls.__dataclass_fields__} - {"id"}
+        if unknown:
+            raise RuleError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}.")
+        words = data.get("words") or ()
+        if isinstance(words, str):
+            words = [w for w in re.split(r"[\n,]", words)]
+        words = tuple(w.strip() for w in words if w and w.strip())
+        pattern = (data.get("pattern") or "").strip()
+        kind = data.get("kind") or ("pattern" if pattern else "words")
+        if kind not in KINDS:
+            raise RuleError(f"{where}: kind must be one of {', '.join(KINDS)}.")
+        if kind != "outcome_number" and bool(words) == bool(pattern):
+            raise RuleError(f"{where}: give either words or pattern (exactly one).")
+        severity = (data.get("severity") or "").strip()
+        if severity not in SEVERITIES:
+            raise RuleError(f"{where}: severity must be \"block\" or \"warn\".")
+        scope = data.get("scope") or "text"
+        if scope not in SCOPES:
+            raise RuleError(f"{where}: scope must be \"text\" or \"image\".")
+        message = (data.get("message") or "").strip()
+        if not message:
+            raise RuleError(f"{where}: a message to the writer is required.")
+        unless = data.get("unless") or ()
+        if isinstance(unless, str):
+            unless = (unless,)
+        rule = cls(
+            id=rule_id,
+            severity=severity,
+            message=message,
+            source=(data.get("source") or "").strip(),
+            group=(data.get("group") or rule_id).strip(),
+            words=words,
+            pattern=pattern,
+            kind="pattern" if kind == "words" and pattern else kind,
+            inflect=bool(data.get("inflect", True)),
+            requires=(data.get("requires") or "").strip(),
+            unless=tuple(unless),
+            negatable=bool(data.get("negatable", True)),
+            scope=scope,
+            filenames=bool(data.get("filenames", False)),
+        )
+        try:  # compile now so a bad expression is reported where it was written
+            rule.regex, rule.requires_regex, rule.unless_regexes
+        except re.error as exc:
+            raise RuleError(f"{where}: invalid regular expression ({exc}).") from exc
+        return rule
+
+    def replace(self, **changes) -> Rule:
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        data.update(changes)
+        return Rule.from_dict(data, origin="override")
+
+    @cached_property
+    def regex(self) -> re.Pattern | None:
+        if self.kind == "outcome_number":
+            return None
+        if self.pattern:
+            return re.compile(self.pattern, re.IGNORECASE)
+        alternatives = sorted((_phrase_regex(w, self.inflect) for w in self.words), key=len, reverse=True)
+        return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+
+    @cached_property
+    def requires_regex(self) -> re.Pattern | None:
+        return re.compile(self.requires, re.IGNORECASE) if self.requires else None
+
+    @cached_property
+    def unless_regexes(self) -> tuple[re.Pattern, ...]:
+        return tuple(re.compile(u, re.IGNORECASE) for u in self.unless)
+
+
+# --------------------------------------------------------------------------- word matching
+
+_SPACE_SEP = r"[\s\-\u2010\u2011]+"
+_HYPHEN_SEP = r"[\s\-\u2010\u2011]?"
+
+
+def _inflect(word: str) -> str:
+    """A regex for a word and its regular inflections (cure → cures, cured, curing)."""
+    w = re.escape(word.lower())
+    if not word.isalpha():
+        return w
+    if word.endswith("ee"):
+        return w + r"(?:s|d|ing)?"
+    if word.endswith("e"):
+        return w[:-1] + r"(?:e|es|ed|ing|er|ers)"
+    if len(word) > 2 and word.endswith("y") and word[-2] not in "aeiou":
+        return w[:-1] + r"(?:y|ies|ied|ying)"
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        return w + r"(?:es|ed|ing)?"
+    return w + r"(?:s|es|ed|ing|er|ers)?"
+
+
+def _phrase_regex(phrase: str, inflect: bool) -> str:
+    """Words of a phrase in order; a space or hyphen between them matches either; the last word inflects."""
+    parts = re.split(r"(\s+|-)", phrase.strip().lower())
+    tokens = parts[0::2]
+    seps = parts[1::2]
+    out = []
+    for i, token in enumerate(tokens):
+        is_last = i == len(tokens) - 1
+        rx = _inflect(token) if inflect and is_last else re.escape(token)
+        out.append(rx.replace("'", "['\u2019]").replace("\\'", "['\u2019]"))
+        if not is_last:
+            out.append(_HYPHEN_SEP if seps[i] == "-" else _SPACE_SEP)
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------- Markdown → prose view
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[^\n]*$|\Z)", re.M | re.S)
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+_DEFINITION = re.compile(r"^ {0,3}\[(\^?)([^\]\n]+)\]:[ \t]*([^\n]*(?:\n(?:[ ]{2,}|\t)[^\n]*)*)", re.M)
+_IMAGE = re.compile(
+    r"!\[(?P<alt>[^\]\n]*)\]"
+    r"(?:\(\s*<?(?P<src>[^\s)>]*)>?(?:\s+(?P<q>[\"'(])(?P<title>[^\n]*?)[\"')])?\s*\)|\[[^\]\n]*\])"
+)
+_INLINE_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]\n]*)\]\((?P<dest>[^()\s\n]*(?:\([^()\s\n]*\)[^()\s\n]*)*)(?:\s+[\"'(][^\n]*?[\"')])?\s*\)")
+_REF_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]\^\n][^\]\n]*)\]\[(?P<ref>[^\]\n]*)\]")
+_FOOTNOTE_REF = re.compile(r"\[\^(?P<id>[^\]\s]+)\](?!:)")
+_AUTOLINK = re.compile(r"<(?:https?://|mailto:|doi:)[^>\s]*>", re.I)
+_BARE_URL = re.compile(r"\bhttps?://[^\s<>\"'\[\]]+[^\s<>\"'\[\].,;:!?)]", re.I)
+_BARE_DOI = re.compile(r"\b(?:doi:\s*)?(10\.\d{4,9}/[^\s\"<>\[\]]+[^\s\"<>\[\].,;:!?)])", re.I)
+_HTML_TAG = re.compile(r"</?[A-Za-z][^>\n]*>")
+_INLINE_CODE = re.compile(r"`+[^`\n]+`+")
+_EMPHASIS = re.compile(r"(?<!\w)[*_]+|[*_]+(?!\w)|~~")
+_LINE_MARKUP = re.compile(r"^ {0,3}(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+(?:\[[ xX]\][ \t]+)?|\d{1,9}[.)][ \t]+)", re.M)
+_BLOCK_START = re.compile(r"^ {0,3}(?:#{1,6}\s|>|[-*+]\s|\d{1,9}[.)]\s|\||!\[|```|~~~)")
+_HEADING = re.compile(r"^ {0,3}#{1,6}\s")
+_SETEXT = re.compile(r"^ {0,3}(?:=+|-+)\s*$")
+
+_SENTENCE_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]*_]*(?:\[\^[^\]\s]+\])*(?=\s|$)")
+_ABBREVIATIONS = {
+    "dr", "drs", "prof", "mr", "mrs", "ms", "st", "no", "nos", "vs", "e.g", "i.e", "eg", "ie", "etc", "al",
+    "approx", "fig", "figs", "ca", "cf", "mt", "jr", "sr", "inc", "ltd", "co", "assoc", "dept", "vol", "p", "pp",
+}
+
+
+@dataclass
+class _Segment:
+    """A stretch of the article to lint: a sentence, an image's alt text, caption or file name."""
+
+    start: int
+    end: int
+    text: str  # what rules see; same length as the original stretch, positions line up
+    kind: str  # "sentence" | "alt" | "title" | "filename"
+
+
+@dataclass
+class _Document:
+    original: str
+    prose: str  # the article with markup blanked to spaces; same length as original
+    sentences: list[tuple[int, int]]
+    image_parts: list[_Segment] = field(default_factory=list)
+    definitions: dict[str, tuple[str, str]] = field(default_factory=dict)  # "^1" or "ref" -> (body, whole)
+    definition_spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _blank(chars: list[str], start: int, end: int) -> None:
+    for i in range(start, end):
+        if chars[i] != "\n":
+            chars[i] = " "
+
+
+def _prepare(text: str) -> _Document:
+    chars = list(text)
+
+    def current() -> str:
+        return "".join(chars)
+
+    for m in _FENCE.finditer(text):
+        _blank(chars, m.start(), m.end())
+    for m in _HTML_COMMENT.finditer(current()):
+        _blank(chars, m.start(), m.end())
+    definitions: dict[str, tuple[str, str]] = {}
+    definition_spans: list[tuple[int, int]] = []
+    for m in _DEFINITION.finditer(current()):
+        key = (m.group(1) + m.group(2)).strip().lower()
+        definitions.setdefault(key, (text[m.start(3) : m.end(3)].strip(), text[m.start() : m.end()]))
+        definition_spans.append(m.span())
+        _blank(chars, m.start(), m.end())
+    image_parts: list[_Segment] = []
+    for m in _IMAGE.finditer(current()):
+        alt_start, alt_end = m.span("alt")
+        if alt_end > alt_start:
+            image_parts.append(_Segment(alt_start, alt_end, text[alt_start:alt_end], "alt"))
+        if m.group("title"):
+            t0, t1 = m.span("title")
+            image_parts.append(_Segment(t0, t1, text[t0:t1], "title"))
+        if m.group("src"):
+            s0, s1 = m.span("src")
+            path = text[s0:s1].split("?", 1)[0].split("#", 1)[0]
+            name_start = s0 + path.rfind("/") + 1
+            name_end = s0 + len(path)
+            name = text[name_start:name_end]
+            # File names separate words with - _ . + and %20; read them as spaces.
+            readable = re.sub(r"%20|[-_.+]", lambda x: " " * len(x.group()), name)
+            image_parts.append(_Segment(name_start, name_end, readable, "filename"))
+        _blank(chars, m.start(), m.end())
+    prose = current()
+    for m in _INLINE_LINK.finditer(prose):
+        _blank(chars, m.start(), m.start() + 1)
+        _blank(chars, m.end("text"), m.end())
+    prose = current()
+    for m in _REF_LINK.finditer(prose):
+        _blank(chars, m.start(), m.start() + 1)
+        _blank(chars, m.end("text"), m.end())
+    for rx in (_AUTOLINK, _BARE_URL, _BARE_DOI, _HTML_TAG, _INLINE_CODE, _EMPHASIS, _LINE_MARKUP):
+        for m in rx.finditer(current()):
+            _blank(chars, m.start(), m.end())
+    prose = current()
+    return _Document(text, prose, _split_sentences(text, prose), image_parts, definitions, definition_spans)
+
+
+def _blocks(original: str) -> Iterable[tuple[int, int]]:
+    """Paragraphs, headings, list items, quotes and table rows, as (start, end)."""
+    start = None
+    pos = 0
+    prev_heading = False
+    for line in original.splitlines(keepends=True):
+        stripped = line.strip()
+        new_block = not stripped or prev_heading or _BLOCK_START.match(line) or _SETEXT.match(line)
+        if new_block and start is not None:
+            yield start, pos
+            start = None
+        if stripped and not _SETEXT.match(line):
+            if start is None:
+                start = pos
+        prev_heading = bool(_HEADING.match(line)) or (stripped.startswith("|"))
+        pos += len(line)
+    if start is not None:
+        yield start, pos
+
+
+def _split_sentences(original: str, prose: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for block_start, block_end in _blocks(original):
+        cursor = block_start
+        for m in _SENTENCE_END.finditer(prose, block_start, block_end):
+            if _is_abbreviation(prose, block_start, m):
+                continue
+            spans.append((cursor, m.end()))
+            cursor = m.end()
+        spans.append((cursor, block_end))
+    result = []
+    for s, e in spans:
+        chunk = prose[s:e]
+        lead = len(chunk) - len(chunk.lstrip())
+        trail = len(chunk) - len(chunk.rstrip())
+        if e - trail > s + lead:
+            result.append((s + lead, e - trail))
+    return result
+
+
+def _is_abbreviation(prose: str, block_start: int, m: re.Match) -> bool:
+    if m.group() != ".":
+        return False
+    before = prose[max(block_start, m.start() - 12) : m.start()]
+    word = re.search(r"([\w.]+)$", before)
+    if not word:
+        return False
+    token = word.group(1).lower()
+    if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha() and word.group(1).isupper()):
+        return True
+    return False
+
+
+# --------------------------------------------------------------------------- negation and context
+
+_NEGATORS = {
+    "no", "not", "never", "cannot", "cant", "nor", "neither", "without", "none", "nothing", "nobody",
+    "hardly", "rarely", "seldom", "unlikely", "unable", "impossible",
+}
+_PSEUDO_NEGATIONS = {("no", "doubt"), ("no", "wonder"), ("not", "only"), ("not", "just"), ("no", "question"),
+                     ("no", "matter"), ("nothing", "but"), ("nothing", "beats"), ("no", "more")}
+_CLAUSE_INITIAL = {"no", "nothing", "nobody", "none", "never", "neither"}
+_CLAUSE_BREAK = re.compile(
+    r"[,;:()\[\]\"\u201c\u201d\u2014\u2013!?]|\s-\s|\b(?:but|however|yet|although|though|while|whereas|because|so|except|unless)\b",
+    re.I,
+)
+_TOKEN = re.compile(r"[\w'\u2019]+")
+# "Permanent results are not possible", "… cannot be guaranteed": the claim is denied after it.
+_POST_NEGATION = re.compile(
+    r"^(?:\s+(?!and\b|or\b|but\b)[\w'\u2019]+){0,2}?\s+(?:(?:is|are|was|were)\s+(?:not|never)|isn['\u2019]?t|aren['\u2019]?t"
+    r"|wasn['\u2019]?t|weren['\u2019]?t|(?:cannot|can['\u2019]?t|can\s+not|won['\u2019]?t|will\s+not)\s+be\s+"
+    r"(?:guaranteed|promised|assured|achieved|expected))\b",
+    re.I,
+)
+# A sentence that talks about such claims with doubt is advice, not a claim.
+_DOUBT = re.compile(
+    r"\b(?:wary|beware|sceptical|skeptical|cautious|caution|misleading|red\s+flags?|unrealistic|exaggerated"
+    r"|too\s+good\s+to\s+be\s+true|false\s+claims?|claims?\s+(?:of|that|like|such))\b",
+    re.I,
+)
+_NEUTRAL_QUESTION = re.compile(
+    r"^\W*(?:is|are|was|were|does|do|did|can|could|will|would|should|how|what|which|who|when|where)\b", re.I
+)
+
+
+def _is_negator(token: str) -> bool:
+    return token in _NEGATORS or token.endswith("n't")
+
+
+def _negated(sentence: str, start: int, end: int, other_matches: list[tuple[int, int]]) -> bool:
+    """Whether the words before (or right after) a match, in the same clause, deny it."""
+    prefix = list(sentence[:start])
+    for s, e in other_matches:  # "no side effects and no downtime": the first "no" is part of a claim
+        if e <= start:
+            for i in range(s, e):
+                prefix[i] = " "
+    prefix_text = "".join(prefix)
+    breaks = list(_CLAUSE_BREAK.finditer(prefix_text))
+    clause = prefix_text[breaks[-1].end() :] if breaks else prefix_text
+    tokens = [t.lower().replace("\u2019", "'") for t in _TOKEN.findall(clause)]
+    if tokens and tokens[0] in _CLAUSE_INITIAL and tuple(tokens[:2]) not in _PSEUDO_NEGATIONS:
+        return True
+    window = tokens[-6:]
+    for i, token in enumerate(window):
+        if _is_negator(token) and (token, window[i + 1] if i + 1 < len(window) else "") not in _PSEUDO_NEGATIONS:
+            return True
+    after = sentence[end:]
+    brk = _CLAUSE_BREAK.search(after)
+    return bool(_POST_NEGATION.search(after[: brk.start()] if brk else after))
+
+
+def _is_neutral_question(sentence: str) -> bool:
+    return sentence.rstrip(" \"'\u201d\u2019*_").endswith("?") and bool(_NEUTRAL_QUESTION.match(sentence))
+
+
+# --------------------------------------------------------------------------- outcome numbers and citations
+
+_PERCENT = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d+)?)\s?(?:%|per\s?cent\b|percent\b)", re.I)
+_MULTIPLIER = re.compile(
+    r"(?:\b\d+(?:\.\d+)?\s?(?:x|\u00d7|times|-fold|fold)|\b(?:two|three|four|five|six|seven|eight|nine|ten)[\s-]*(?:times|fold)"
+    r"|\b(?:twice|thrice|double|triple))\s+(?:more|less|fewer|faster|better|greater|higher|lower|stronger|longer|as)\b",
+    re.I,
+)
+_NUMBER_WORD = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
+_PROPORTION = re.compile(
+    rf"\b{_NUMBER_WORD}\s+(?:out\s+of|in)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten|a\s+hundred|hundred)\b", re.I
+)
+_EFFECT_AFTER = re.compile(
+    r"^\s*(?:reduction|improvement|increase|decrease|drop|rise|boost|more|less|fewer|smaller|larger|lighter|better|faster"
+    r"|higher|lower|firmer|smoother|clearer|brighter|tighter|thicker|success|satisfaction|clearance|improved|reduced"
+    r"|increased|effective|efficacy|response|lift|gain|growth|regrowth)\b",
+    re.I,
+)
+_EFFECT_BEFORE = re.compile(
+    r"\b(?:by|reduc\w*|improv\w*|increas\w*|boost\w*|cuts?|lower\w*|remov\w*|eliminat\w*|blocks?|heal\w*|destroy\w*"
+    r"|kills?|clear\w*|lift\w*|raise\w*)\b(?:\s+\w+){0,2}\s*$",
+    re.I,
+)
+_OUTCOME_WORDS = re.compile(
+    r"\b(?:saw|see|seen|sees|notic\w+|reported|reports?|improv\w*|satisf\w*|recommend\w*|clear(?:er|ed)|firmer|smoother"
+    r"|results?|reduc\w*|fewer|less|better|success\w*|effective\w*|respond\w*|regrowth|benefit\w*|healed|happier|smaller"
+    r"|lighter|blocks?|remov\w*|cured?|recover\w*|responded|stopped|lost|los[et]|whiter|younger|brighter|slimmer)\b",
+    re.I,
+)
+_OUTCOME_CLAIM = re.compile(
+    r"\b(?:stimulat|boost|improv|reduc|increas|tighten|lift|firm|brighten|lighten|fad|clear|heal|repair|regenerat"
+    r"|rejuvenat|restor|prevent|treat|remov|eliminat|minimi[sz]|shrink|smooth|plump|hydrat|protect|promot|cur|erase"
+    r"|effective|result|proven|clinically|stud|research|evidence|collagen)\w*",
+    re.I,
+)
+_CITATION_IN_SENTENCE = re.compile(
+    r"\[\^[^\]\s]+\](?!:)"  # footnote
+    r"|(?<!!)\[[^\]\^\n][^\]\n]*\]\[[^\]\n]*\]"  # reference link
+    r"|(?<!!)\[[^\]\n]*\]\(\s*<?(?:https?://|doi:|10\.\d{4,9}/)"  # inline link to a URL or DOI
+    r"|\bdoi:\s*10\.\d{4,9}/|\bhttps?://",
+    re.I,
+)
+
+
+_MEASURE = re.compile(
+    r"\b\d+(?:\.\d+)?\s?(?:kg|kilos?|kilograms?|lbs?|pounds|cm|centimet(?:re|er)s?|inch(?:es)?|shades?|(?:dress\s+)?sizes?"
+    r"|years?\s+younger)(?!\w)",
+    re.I,
+)
+_MEASURED_EFFECT = re.compile(r"\b(?:los[et]|lost|losing|drop\w*|shed\w*|whiter|brighter|younger|slimmer|smaller|gain\w*|trimm\w*)\b", re.I)
+
+
+def _outcome_number_spans(sentence: str) -> list[tuple[int, int]]:
+    """Quantified effects or shares of people with an outcome, as spans within the sentence."""
+    spans = []
+    has_outcome_words = bool(_OUTCOME_WORDS.search(sentence))
+    for m in _PERCENT.finditer(sentence):
+        if float(m.group(1)) == 100:  # an absolute: the guarantee rules deal with it
+            continue
+        after = sentence[m.end() : m.end() + 40]
+        if re.match(r"\s*(?:off|discount)\b", after, re.I):
+            continue
+        if _EFFECT_AFTER.match(after) or _EFFECT_BEFORE.search(sentence[max(0, m.start() - 40) : m.start()]):
+            spans.append(m.span())
+        elif re.match(r"\s*of\b", after, re.I) and has_outcome_words:
+            spans.append(m.span())
+    spans += [m.span() for m in _MULTIPLIER.finditer(sentence)]
+    if has_outcome_words:
+        spans += [m.span() for m in _PROPORTION.finditer(sentence)]
+    if _MEASURED_EFFECT.search(sentence):  # "lose 8 kg", "8 shades whiter"
+        spans += [m.span() for m in _MEASURE.finditer(sentence)]
+    return sorted(set(spans))
+
+
+def _cites(original_sentence: str) -> bool:
+    return bool(_CITATION_IN_SENTENCE.search(original_sentence))
+
+
+# --------------------------------------------------------------------------- the linter
+
+
+def lint(text: str, rules: Iterable[Rule] | None = None) -> list[Finding]:
+    """Every finding in a Markdown article, in order of position (code points into `text`)."""
+    rules = tuple(configured_rules() if rules is None else rules)
+    doc = _prepare(text)
+    findings: list[Finding] = []
+    for start, end in doc.sentences:
+        segment = _Segment(start, end, doc.prose[start:end], "sentence")
+        findings += _lint_segment(segment, [r for r in rules if r.scope == "text"], original=text)
+    for part in doc.image_parts:
+        applicable = [r for r in rules if r.kind != "outcome_number"
+                      and (r.scope == "image" or part.kind != "filename" or r.filenames)]
+        findings += _lint_segment(part, applicable, original=text)
+    return _deduplicate(findings)
+
+
+def _lint_segment(segment: _Segment, rules: list[Rule], *, original: str) -> list[Finding]:
+    sentence = segment.text
+    raw: list[tuple[Rule, int, int]] = []
+    for rule in rules:
+        if rule.kind == "outcome_number":
+            if segment.kind == "sentence" and not _cites(original[segment.start : segment.end]):
+                raw += [(rule, s, e) for s, e in _outcome_number_spans(sentence)]
+            continue
+        # In an image's alt text, caption or file name, the picture itself is part of the context.
+        context = sentence if segment.kind == "sentence" else sentence + " image"
+        if rule.requires_regex and not rule.requires_regex.search(context):
+            continue
+        for m in rule.regex.finditer(sentence):
+            if m.end() == m.start():
+                continue
+            s, e = m.span()
+            # Patterns may start with a space they needed for context; report the words.
+            s += len(m.group()) - len(m.group().lstrip())
+            if any(u_s <= s < u_e or s <= u_s < e for rx in rule.unless_regexes for u_s, u_e in
+                   (x.span() for x in rx.finditer(sentence))):
+                continue
+            raw.append((rule, s, e))
+    if not raw:
+        return []
+    spans = [(s, e) for _, s, e in raw]
+    doubtful = bool(_DOUBT.search(sentence))
+    question = _is_neutral_question(sentence)
+    findings = []
+    for rule, s, e in raw:
+        if rule.negatable and (doubtful or question or _negated(sentence, s, e, [x for x in spans if x != (s, e)])):
+            continue
+        start, end = segment.start + s, segment.start + e
+        findings.append(Finding(rule.id, rule.severity, original[start:end], start, end, rule.message, rule.source,
+                                rule.group))
+    return findings
+
+
+def _deduplicate(findings: list[Finding]) -> list[Finding]:
+    """One finding per stretch of text and group: the blocking, longer one wins."""
+    ranked = sorted(findings, key=lambda f: (f.severity != "block", -(f.end - f.start), f.start))
+    kept: list[Finding] = []
+    for f in ranked:
+        if any(k.group == f.group and k.start < f.end and f.start < k.end for k in kept):
+            continue
+        kept.append(f)
+    return sorted(kept, key=lambda f: (f.start, f.end, f.rule))
+
+
+# --------------------------------------------------------------------------- citations and claim sentences
+
+
+def _split_doi(target: str) -> str:
+    m = _BARE_DOI.search(target)
+    return m.group(1) if m else ""
+
+
+def _source_of(text: str) -> tuple[str, str]:
+    """(url, doi) found in a definition or link destination."""
+    url_match = _BARE_URL.search(text)
+    doi = _split_doi(text)
+    url = url_match.group() if url_match else (f"https://doi.org/{doi}" if doi else "")
+    return url, doi
+
+
+def citations(text: str) -> list[Citation]:
+    """The sources an article cites, in order of first use; each URL/DOI or footnote once."""
+    doc = _prepare(text)
+    found: list[Citation] = []
+    for m in _FOOTNOTE_REF.finditer(text):
+        if doc.prose[m.start()] != "[":  # inside code, a comment or a definition
+            continue
+        label = m.group("id")
+        definition = doc.definitions.get("^" + label.lower())
+        body = definition[0] if definition else ""
+        url, doi = _source_of(body)
+        found.append(Citation("footnote", label, url, doi, body, m.start(), m.end()))
+    for m in _REF_LINK.finditer(text):
+        ref = (m.group("ref") or m.group("text")).strip().lower()
+        definition = doc.definitions.get(ref)
+        if not definition or _inside_blanked_code(text, m.start()):
+            continue
+        url, doi = _source_of(definition[0])
+        if url or doi:
+            found.append(Citation("reference", ref, url, doi, m.group("text"), m.start(), m.end()))
+    for m in _INLINE_LINK.finditer(text):
+        if _inside_blanked_code(text, m.start()):
+            continue
+        dest = m.group("dest").strip("<>")
+        if re.match(r"https?://|doi:|10\.\d{4,9}/", dest, re.I):
+            url, doi = _source_of(dest)
+            found.append(Citation("link", m.group("text"), url or dest, doi, m.group("text"), m.start(), m.end()))
+    linked = [(c.start, c.end) for c in found]
+    for rx, kind in ((_BARE_DOI, "doi"), (_BARE_URL, "url")):
+        for m in rx.finditer(text):
+            if _inside_blanked_code(text, m.start()) or _inside_definition(doc, m.start()):
+                continue
+            if any(s <= m.start() < e for s, e in linked):
+                continue
+            url, doi = _source_of(m.group())
+            found.append(Citation(kind, m.group(), url, doi, "", m.start(), m.end()))
+            linked.append(m.span())
+    found.sort(key=lambda c: c.start)
+    unique: list[Citation] = []
+    seen: set[str] = set()
+    for c in found:
+        key = (c.doi or c.url or "^" + c.label).lower().rstrip("/")
+        if key not in seen:
+            seen.add(key)
+            unique.append(c)
+    return unique
+
+
+@functools.lru_cache(maxsize=32)
+def _code_spans(text: str) -> tuple[tuple[int, int], ...]:
+    spans = [m.span() for m in _FENCE.finditer(text)]
+    spans += [m.span() for m in _INLINE_CODE.finditer(text)]
+    spans += [m.span() for m in _HTML_COMMENT.finditer(text)]
+    return tuple(spans)
+
+
+def _inside_blanked_code(text: str, pos: int) -> bool:
+    return any(s <= pos < e for s, e in _code_spans(text))
+
+
+def _inside_definition(doc: _Document, pos: int) -> bool:
+    """Definitions are listed through the footnote or reference that uses them."""
+    return any(s <= pos < e for s, e in doc.definition_spans)
+
+
+def claim_sentences(text: str) -> list[ClaimSentence]:
+    """Every sentence with a number or an outcome claim, and the sources it cites."""
+    doc = _prepare(text)
+    all_citations = citations(text)
+    result = []
+    for start, end in doc.sentences:
+        prose = doc.prose[start:end]
+        without_refs = _FOOTNOTE_REF.sub(lambda m: " " * len(m.group()), prose)
+        has_number = bool(re.search(r"\d", without_refs)) or bool(_PROPORTION.search(prose)) or bool(
+            _MULTIPLIER.search(prose))
+        has_outcome = bool(_OUTCOME_CLAIM.search(prose))
+        if not (has_number or has_outcome):
+            continue
+        original = text[start:end]
+        cited = tuple(c for c in all_citations if start <= c.start < end) or tuple(
+            _citations_used_in(original, start, all_citations, doc))
+        result.append(ClaimSentence(original, start, end, has_number, has_outcome, _cites(original) or bool(cited),
+                                    cited))
+    return result
+
+
+def _citations_used_in(sentence: str, offset: int, known: list[Citation], doc: _Document) -> list[Citation]:
+    """Citations used in this sentence that were first used earlier (lists show each source once)."""
+    used = []
+    for m in _FOOTNOTE_REF.finditer(sentence):
+        used += [c for c in known if c.kind == "footnote" and c.label == m.group("id")]
+    for m in _REF_LINK.finditer(sentence):
+        ref = (m.group("ref") or m.group("text")).strip().lower()
+        used += [c for c in known if c.kind == "reference" and c.label == ref]
+    for m in _INLINE_LINK.finditer(sentence):
+        used += [c for c in known if c.kind == "link" and c.url == _source_of(m.group("dest"))[0]]
+    return used
+
+
+# --------------------------------------------------------------------------- loading and configuration
+
+
+def load_rules(path: str | Path) -> tuple[Rule, ...]:
+    """The rules of one TOML file, validated; raises RuleError with the file and rule named."""
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError as exc:
+        raise RuleError(f"Claims rules file not found: {path}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleError(f"{path}: not valid TOML ({exc}).") from exc
+    tables = data.get("rule", [])
+    if not isinstance(tables, list):
+        raise RuleError(f"{path}: rules must be [[rule]] tables.")
+    rules = tuple(Rule.from_dict(t, origin=str(path)) for t in tables)
+    ids = [r.id for r in rules]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise RuleError(f"{path}: duplicate rule id(s) {', '.join(duplicates)}.")
+    return rules
+
+
+@functools.cache
+def shipped_rules() -> tuple[Rule, ...]:
+    """The rules in content/claims_rules.toml, read once per process."""
+    return load_rules(RULES_FILE)
+
+
+@functools.lru_cache(maxsize=8)
+def _extra_rules(path: str) -> tuple[Rule, ...]:
+    return load_rules(path)
+
+
+def _settings() -> tuple[frozenset[str], str]:
+    try:
+        from django.conf import settings
+
+        disabled = getattr(settings, "CLAIMS_RULES_DISABLED", ()) or ()
+        extra = getattr(settings, "CLAIMS_EXTRA_RULES_FILE", "") or ""
+    except Exception:  # used outside a configured Django project
+        return frozenset(), ""
+    return frozenset(disabled), str(extra)
+
+
+def _merge(base: tuple[Rule, ...], extra: tuple[Rule, ...]) -> tuple[Rule, ...]:
+    """Rules of `extra` replace rules of `base` with the same id; new ones are added at the end."""
+    by_id = {r.id: r for r in base}
+    by_id.update({r.id: r for r in extra})
+    return tuple(by_id.values())
+
+
+@functools.lru_cache(maxsize=8)
+def _all_configured(extra: str) -> tuple[Rule, ...]:
+    return _merge(shipped_rules(), _extra_rules(extra) if extra else ())
+
+
+@functools.lru_cache(maxsize=16)
+def _configured(disabled: frozenset[str], extra: str) -> tuple[Rule, ...]:
+    return tuple(r for r in _all_configured(extra) if r.id not in disabled)
+
+
+def configured_rules() -> tuple[Rule, ...]:
+    """Shipped rules plus CLAIMS_EXTRA_RULES_FILE, minus CLAIMS_RULES_DISABLED (no database)."""
+    disabled, extra = _settings()
+    return _configured(disabled, extra)
+
+
+def apply_overrides(base: tuple[Rule, ...], disabled: frozenset[str], overrides: Iterable) -> tuple[Rule, ...]:
+    """Rules after admin overrides: an override decides whether its rule is on, and may replace its fields.
+
+    `overrides` are ClaimRuleOverride rows (or anything with the same attributes). An override
+    wins over CLAIMS_RULES_DISABLED, so an administrator can switch a rule back on.
+    """
+    by_id = {r.id: r for r in base}
+    enabled = {r.id: r.id not in disabled for r in base}
+    for o in overrides:
+        changes = {k: v for k, v in {
+            "words": o.words_list(), "pattern": (o.pattern or "").strip(), "severity": o.severity,
+            "message": o.message, "source": o.source, "group": o.group,
+        }.items() if v}
+        try:
+            if o.rule_id in by_id:
+                if changes.get("words") or changes.get("pattern"):
+                    changes.setdefault("words", ())
+                    changes.setdefault("pattern", "")
+                    changes["kind"] = "pattern" if changes["pattern"] else "words"
+                by_id[o.rule_id] = by_id[o.rule_id].replace(**changes) if changes else by_id[o.rule_id]
+            else:
+                by_id[o.rule_id] = Rule.from_dict({"id": o.rule_id, **changes}, origin="admin override")
+        except RuleError as exc:
+            logger.warning("Ignoring claims rule override %s: %s", o.rule_id, exc)
+            continue
+        enabled[o.rule_id] = bool(o.enabled)
+    return tuple(r for r in by_id.values() if enabled.get(r.id))
+
+
+_active_lock = threading.Lock()
+_active_cache: dict = {}
+
+
+def active_rules() -> tuple[Rule, ...]:
+    """The rules in force: file, settings and admin overrides (one cheap query when nothing changed)."""
+    from django.db.models import Count, Max
+
+    from content.models import ClaimRuleOverride
+
+    disabled, extra = _settings()
+    base = _all_configured(extra)
+    stamp = ClaimRuleOverride.objects.aggregate(latest=Max("updated_at"), count=Count("id"))
+    key = (id(base), disabled, stamp["latest"], stamp["count"])
+    with _active_lock:
+        if _active_cache.get("key") == key:
+            return _active_cache["rules"]
+    rules = apply_overrides(base, disabled, ClaimRuleOverride.objects.order_by("rule_id"))
+    with _active_lock:
+        _active_cache.update(key=key, rules=rules)
+    return rules
