@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from content.models import ImmutableModel, Post, Revision
+from content.models import ImmutableModel, ImmutableQuerySet, Post, Revision
 from review import permissions, signing
 from review.states import Meaning, State
 
@@ -45,10 +45,20 @@ class ReviewerProfile(models.Model):
         return self.verified_until is not None and self.verified_until < on
 
 
+# What a reviewer confirms before signing, unless the administrator sets another list.
+DEFAULT_CHECKLIST = (
+    "Claims are accurate and current",
+    "Risks and side effects are stated",
+    "No promise of results",
+    "Sources are cited",
+)
+
+
 @dataclass(frozen=True)
 class Policy:
     required_signoffs: dict[str, int]
     rereview_days: int
+    checklist: tuple[str, ...] = DEFAULT_CHECKLIST
 
     def rereview_due(self, signed_at):
         return signed_at + timedelta(days=self.rereview_days)
@@ -60,6 +70,9 @@ class ReviewPolicy(models.Model):
     medical_signoffs = models.PositiveSmallIntegerField(null=True, blank=True)
     compliance_signoffs = models.PositiveSmallIntegerField(null=True, blank=True)
     rereview_days = models.PositiveIntegerField(null=True, blank=True)
+    checklist = models.TextField(
+        blank=True, help_text="What a reviewer confirms before signing, one item per line. Blank keeps the default list.",
+    )
 
     class Meta:
         verbose_name_plural = "review policy"
@@ -77,13 +90,17 @@ class ReviewPolicy(models.Model):
                                    (Meaning.COMPLIANCE, override.compliance_signoffs)):
                 if value is not None:
                     required[meaning.value] = value
+        checklist = tuple(defaults.get("CHECKLIST", DEFAULT_CHECKLIST))
+        if override and override.checklist.strip():
+            checklist = tuple(line.strip() for line in override.checklist.splitlines() if line.strip())
         return Policy(
             required_signoffs={k: v for k, v in required.items() if v},
             rereview_days=(override.rereview_days if override and override.rereview_days else defaults["REREVIEW_DAYS"]),
+            checklist=checklist,
         )
 
 
-class SignatureQuerySet(models.QuerySet):
+class SignatureQuerySet(ImmutableQuerySet):
     def valid_for(self, revision: Revision) -> list["Signature"]:
         return [s for s in self.filter(revision=revision).select_related("signer") if signing.is_valid(s, revision)]
 

@@ -8,7 +8,7 @@ from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from content import services as content_services
 from content.models import Post
-from review import audit, notifications, permissions, signing
+from review import anchoring, audit, notifications, permissions, signing
 from review.models import AuditEvent, Comment, ReviewPolicy, Signature, Workflow
 from review.states import EDITABLE_STATES, FROZEN_STATES, REOPEN_ON_EDIT_STATES, State
 
@@ -42,6 +42,8 @@ ACTION_WORDS = {
     "restore": "restored it",
     "sign": "signed it",
     "save": "saved a new version",
+    "claim": "claimed it",
+    "assign": "assigned it to a reviewer",
 }
 
 
@@ -172,21 +174,38 @@ def post_request_changes(post, *, user, comment: str, expected_state=None, quote
     return note
 
 
+def _anchor(revision, quote: dict) -> anchoring.Anchor | None:
+    """The quoted passage found in `revision`; the positions are recomputed here, never trusted."""
+    exact = quote.get("exact") or ""
+    if not exact.strip():
+        return None
+    found = anchoring.locate(
+        anchoring.text_of(revision.html), exact=exact, prefix=quote.get("prefix") or "",
+        suffix=quote.get("suffix") or "", start=quote.get("start"),
+    )
+    if found is None:
+        raise ValidationError({"quote": "The selected passage is not in this version of the post. "
+                                        "Reload the page and select it again."})
+    return found
+
+
 @transaction.atomic
 def comment_add(*, post, user, body: str, quote: dict | None = None, log: bool = True) -> Comment:
     if not (body or "").strip():
         raise ValidationError({"body": "A comment cannot be empty."})
-    quote = quote or {}
+    if not permissions.can_comment(post.workflow, user):
+        raise PermissionDenied("You may not comment on this post.")
+    anchor = _anchor(post.current_revision, quote or {})
     comment = Comment.objects.create(
         post=post,
         revision=post.current_revision,
         author=user,
         body=body.strip(),
-        quote_exact=quote.get("exact", ""),
-        quote_prefix=quote.get("prefix", "")[:64],
-        quote_suffix=quote.get("suffix", "")[:64],
-        quote_start=quote.get("start"),
-        quote_end=quote.get("end"),
+        quote_exact=anchor.exact if anchor else "",
+        quote_prefix=anchor.prefix if anchor else "",
+        quote_suffix=anchor.suffix if anchor else "",
+        quote_start=anchor.start if anchor else None,
+        quote_end=anchor.end if anchor else None,
     )
     if log:
         audit.record("comment", actor=user, post=post, revision_hash=post.current_revision.content_hash,
@@ -258,6 +277,7 @@ def post_save_draft(post, *, user, title: str, summary: str, body: str, slug: st
     if workflow.state in REOPEN_ON_EDIT_STATES:
         workflow.reopen()
     revision = content_services.revision_create(post=post, author=user, title=title, summary=summary, body=body)
+    comments_carry_forward(post, to_revision=revision)
     workflow.changed_at = timezone.now()
     try:
         workflow.save()
@@ -300,11 +320,14 @@ def _record_failed_signature(post, user, reason: str):
 
 
 def revision_sign(post, *, user, password: str, attested: bool, expected_revision: int | None = None,
-                  details: dict | None = None) -> Signature:
+                  details: dict | None = None, expected_state: str | None = None,
+                  checklist: list[str] | None = None) -> Signature:
     """Sign the revision under review (or, for a re-review, the live one) with the user's password.
 
     The password check and its failure record sit outside the signing transaction so a
-    refused attempt is still counted towards the lock-out.
+    refused attempt is still counted towards the lock-out. When `checklist` is given
+    (the review page always gives it), every item of the policy's checklist must be in
+    it, and the confirmed list is sealed into the signature's details.
     """
     profile = getattr(user, "reviewer_profile", None)
     if profile is None or not profile.is_active:
@@ -317,6 +340,13 @@ def revision_sign(post, *, user, password: str, attested: bool, expected_revisio
         )
     if not attested:
         raise ValidationError({"attest": "Tick the attestation to sign."})
+    if checklist is not None:
+        required = ReviewPolicy.current().checklist
+        unticked = [item for item in required if item not in checklist]
+        if unticked:
+            raise ValidationError({"checklist": "Complete the checklist before signing: "
+                                                f"{'; '.join(unticked)}."})
+        details = {**(details or {}), "checklist": list(required)}
     if not user.check_password(password or ""):
         _record_failed_signature(post, user, "wrong password")
         raise ValidationError({"password": "That password is not correct. Nothing was signed."})
@@ -325,13 +355,15 @@ def revision_sign(post, *, user, password: str, attested: bool, expected_revisio
             f"Your registration was verified only until {profile.verified_until:%d %b %Y}. "
             "Ask an administrator to renew the verification before you sign."
         )
-    return _sign(post, user=user, profile=profile, expected_revision=expected_revision, details=details or {})
+    return _sign(post, user=user, profile=profile, expected_revision=expected_revision, details=details or {},
+                 expected_state=expected_state)
 
 
 @transaction.atomic
-def _sign(post, *, user, profile, expected_revision, details) -> Signature:
+def _sign(post, *, user, profile, expected_revision, details, expected_state=None) -> Signature:
     workflow = _lock(post)
     post = workflow.post
+    _check_expected(workflow, expected_state, None)
     if workflow.state == State.IN_REVIEW:
         revision, follow_up = post.current_revision, "approve"
     elif workflow.state == State.PUBLISHED:
@@ -370,9 +402,9 @@ def _sign(post, *, user, profile, expected_revision, details) -> Signature:
     return signature
 
 
-def publish_due(now=None) -> list[int]:
+def publish_due() -> list[int]:
     """Publish every scheduled post whose time has come; safe to run on several machines at once."""
-    now = now or timezone.now()
+    now = timezone.now()
     published = []
     due = Workflow.objects.filter(state=State.SCHEDULED, scheduled_for__lte=now).values_list("post_id", flat=True)
     for post_id in list(due):
@@ -428,3 +460,92 @@ def flag_rereviews_due(now=None) -> list[int]:
             notifications.queue("rereview_due", workflow=workflow, actor=None)
             flagged.append(post_id)
     return flagged
+
+
+def comments_carry_forward(post, *, to_revision) -> int:
+    """Move the post's open comments onto `to_revision` where their passage is still found.
+
+    Comments whose passage is gone stay on the revision they were made on, still open,
+    so the author can see what was asked. Returns how many comments moved.
+    """
+    text = None
+    moved = 0
+    for comment in Comment.objects.filter(post=post, resolved_at__isnull=True).exclude(revision=to_revision):
+        if comment.quote_exact:
+            if text is None:
+                text = anchoring.text_of(to_revision.html)
+            found = anchoring.locate(text, exact=comment.quote_exact, prefix=comment.quote_prefix,
+                                     suffix=comment.quote_suffix, start=comment.quote_start)
+            if found is None:
+                continue
+            comment.quote_prefix, comment.quote_suffix = found.prefix, found.suffix
+            comment.quote_start, comment.quote_end = found.start, found.end
+        comment.revision = to_revision
+        comment.save(update_fields=["revision", "quote_prefix", "quote_suffix", "quote_start", "quote_end"])
+        moved += 1
+    return moved
+
+
+@transaction.atomic
+def comment_resolve(comment: Comment, *, user) -> Comment:
+    """Mark a comment as dealt with; resolving it twice changes nothing."""
+    comment = Comment.objects.select_for_update().select_related("post").get(pk=comment.pk)
+    if not permissions.can_comment(comment.post.workflow, user):
+        raise PermissionDenied("You may not resolve comments on this post.")
+    if comment.resolved_at is not None:
+        return comment
+    comment.resolved_at, comment.resolved_by = timezone.now(), user
+    comment.save(update_fields=["resolved_at", "resolved_by"])
+    audit.record("comment_resolved", actor=user, post=comment.post, detail={"comment_id": comment.pk})
+    return comment
+
+
+def _assignable(workflow: Workflow) -> None:
+    if workflow.state not in (State.IN_REVIEW, State.PUBLISHED):
+        raise WorkflowError(f"A post that is {workflow.get_state_display().lower()} is not waiting for a reviewer.")
+
+
+def _set_assignee(workflow: Workflow, reviewer) -> None:
+    try:
+        workflow.assignee = reviewer
+        workflow.save(update_fields=["assignee"])
+    except ConcurrentTransition as exc:
+        raise StaleAction(_explain_conflict(workflow)) from exc
+
+
+@transaction.atomic
+def post_claim(post, *, user, expected_state: str | None = None) -> Workflow:
+    """A reviewer takes a waiting post, so colleagues see it is being handled."""
+    workflow = _lock(post)
+    _check_expected(workflow, expected_state, None)
+    _assignable(workflow)
+    if not permissions.can_review(workflow, user):
+        raise PermissionDenied("You may not review this post.")
+    if workflow.assignee_id == user.pk:
+        return workflow
+    if workflow.assignee_id is not None:
+        raise StaleAction(f"{audit.actor_label(workflow.assignee)} has already taken this post. "
+                          "Reload the queue to see who works on what.")
+    _set_assignee(workflow, user)
+    audit.record("claim", actor=user, post=workflow.post, from_state=workflow.state, to_state=workflow.state,
+                 detail={"assignee": user.pk})
+    return workflow
+
+
+@transaction.atomic
+def post_assign(post, *, user, reviewer, expected_state: str | None = None) -> Workflow:
+    """A publisher hands a waiting post to a named reviewer, who is told by email."""
+    workflow = _lock(post)
+    _check_expected(workflow, expected_state, None)
+    if not permissions.can_publish(workflow, user):
+        raise PermissionDenied("Only publishers can assign posts to reviewers.")
+    _assignable(workflow)
+    if reviewer is None or not permissions.can_review(workflow, reviewer):
+        raise ValidationError({"reviewer": "Choose a reviewer with an active profile who did not write this post."})
+    if workflow.assignee_id == reviewer.pk:
+        return workflow
+    _set_assignee(workflow, reviewer)
+    audit.record("assign", actor=user, post=workflow.post, from_state=workflow.state, to_state=workflow.state,
+                 detail={"assignee": reviewer.pk})
+    notifications.queue("assign", workflow=workflow, actor=user)
+    return workflow

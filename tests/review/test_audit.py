@@ -1,0 +1,71 @@
+"""The audit trail: every change leaves a chained event, and verify_audit finds any edit, removal or re-ordering."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from content.models import ImmutableError
+from review import audit
+from review.models import AuditEvent
+from review.states import State
+
+
+@pytest.fixture
+def history(post_in):
+    post_in(State.PUBLISHED)
+    post_in(State.CHANGES_REQUESTED)
+    return list(AuditEvent.objects.order_by("seq"))
+
+
+def test_every_state_change_appends_an_event_with_states_and_hash(history, publisher):
+    actions = [event.action for event in history]
+    assert actions[:5] == ["create", "submit", "sign", "approve", "publish"]
+    publish = history[4]
+    assert (publish.from_state, publish.to_state, publish.actor) == ("approved", "published", publisher)
+    assert len(publish.revision_hash) == 64
+
+
+def test_verify_audit_reports_the_count_when_intact(history, capsys):
+    call_command("verify_audit")
+    assert f"{len(history)} events verified" in capsys.readouterr().out
+
+
+def raw(sql, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def test_verify_audit_names_an_edited_event(history):
+    raw("UPDATE review_auditevent SET actor_name = 'someone else' WHERE seq = 3")
+    with pytest.raises(CommandError, match=r"event #3: event #3 was altered"):
+        call_command("verify_audit")
+
+
+def test_verify_audit_names_a_deleted_event(history):
+    raw("DELETE FROM review_auditevent WHERE seq = 4")
+    with pytest.raises(CommandError, match="event #4 is missing"):
+        call_command("verify_audit")
+
+
+def test_verify_audit_names_re_ordered_events(history):
+    raw("UPDATE review_auditevent SET seq = 100000 WHERE seq = 2")
+    raw("UPDATE review_auditevent SET seq = 2 WHERE seq = 3")
+    raw("UPDATE review_auditevent SET seq = 3 WHERE seq = 100000")
+    with pytest.raises(CommandError, match="event #2"):
+        call_command("verify_audit")
+
+
+def test_verify_audit_notices_a_cut_tail(history):
+    raw("DELETE FROM review_auditevent WHERE seq = %s", [len(history)])
+    with pytest.raises(CommandError, match="were removed"):
+        call_command("verify_audit")
+
+
+def test_audit_events_cannot_be_changed_through_the_orm(history):
+    event = history[0]
+    with pytest.raises(ImmutableError):
+        event.save()
+    with pytest.raises(ImmutableError):
+        AuditEvent.objects.all().delete()
+    assert audit.verify().ok
