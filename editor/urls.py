@@ -1,6 +1,16 @@
-"""URLs of the editor app."""
+"""URLs of the editor app. /editor/posts/<pk>/ is the post's page that notification emails link to."""
 
 from django.urls import path
 
+from editor import views
+
 app_name = "editor"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("new/", views.post_create, name="post_create"),
+    path("preview/", views.preview, name="preview"),
+    path("posts/<int:pk>/", views.post_detail, name="post"),
+    path("posts/<int:pk>/edit/", views.post_edit, name="post_edit"),
+    path("posts/<int:pk>/compare/", views.post_diff, name="post_diff"),
+    path("posts/<int:pk>/actions/<slug:action>/", views.post_action, name="post_action"),
+]

@@ -1,0 +1,56 @@
+"""The editor's forms: they shape and label input; review.services decides what is allowed."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_unicode_slug
+
+
+class PostForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=200,
+                            error_messages={"required": "A post needs a title."})
+    slug = forms.CharField(
+        label="Slug", max_length=200, required=False,
+        help_text="The article's web address, /blog/<slug>/. Left blank, it is made from the title.",
+    )
+    summary = forms.CharField(label="Summary", max_length=500, required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}),
+                              help_text="One or two sentences for the blog index and search results.")
+    body = forms.CharField(label="Body", required=False, widget=forms.Textarea(attrs={"rows": 22, "spellcheck": "true"}),
+                           help_text="Markdown: ## for a heading, - for a list, **bold**, [link](https://…).")
+    # The revision the writer started from: saving over someone else's newer save is refused (409).
+    base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, slug_locked=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].widget.attrs.update({"autocomplete": "off", "data-slug-source": ""})
+        self.fields["slug"].widget.attrs.update({"autocomplete": "off", "pattern": r"[-\w]+",
+                                                 "data-slug-target": ""})
+        if slug_locked:
+            self.fields["slug"].disabled = True
+            self.fields["slug"].help_text = "This post has been published; its address can no longer change."
+
+    def clean_slug(self):
+        slug = (self.cleaned_data.get("slug") or "").strip().lower()
+        if slug:
+            try:
+                validate_unicode_slug(slug)
+            except ValidationError:
+                raise ValidationError("Use only letters, numbers, hyphens and underscores in the address.")
+        return slug
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Put a service's field errors next to their fields, and any others above the form."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for field, errors in error.error_dict.items():
+            self.add_error(field if field in self.fields else None, errors)
+
+
+class ScheduleForm(forms.Form):
+    when = forms.DateTimeField(
+        label="Publish on", input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={"required": "Choose the date and time to publish.",
+                        "invalid": "Enter a date and time, for example 2026-11-23 09:00."},
+    )

@@ -1,0 +1,84 @@
+"""What the editor's pages read: the writer's desk and one post's history, each in a fixed number of queries."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from content.models import Post, Revision
+from review.models import AuditEvent, Comment
+from review.states import WITH_AUTHOR_STATES, WITH_PUBLISHER_STATES, WITH_REVIEWER_STATES, State
+
+PAGE_SIZE = 20
+WORDS_PER_MINUTE = 200
+
+
+def may_use_editor(user) -> bool:
+    return user.has_perm("content.add_post") or user.has_perm("review.publish_post")
+
+
+def desk_posts(user, *, state: str = "", query: str = "") -> QuerySet[Post]:
+    """The user's posts (every post for publishers), newest change first, with what the desk shows."""
+    posts = Post.objects.all() if user.has_perm("review.publish_post") else Post.objects.filter(author=user)
+    if state:
+        posts = posts.filter(workflow__state=state)
+    if query:
+        posts = posts.filter(current_revision__title__icontains=query)
+    return (
+        posts.select_related("current_revision", "author", "workflow", "workflow__assignee")
+        .annotate(open_comments=Count("comments", filter=Q(comments__resolved_at__isnull=True)))
+        .order_by("-workflow__changed_at", "-pk")
+    )
+
+
+def visible_post(user, pk: int) -> Post | None:
+    """The post, with everything its page shows in one row, if `user` may see it; None otherwise."""
+    return (
+        Post.objects.visible_to(user)
+        .select_related("current_revision", "live_revision", "author", "workflow", "workflow__assignee")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def holder(post: Post) -> str:
+    """Who has the post now, in the words of the desk's "With" column."""
+    state = post.workflow.state
+    if state in WITH_AUTHOR_STATES:
+        return _name(post.author)
+    if state in WITH_REVIEWER_STATES:
+        return _name(post.workflow.assignee) if post.workflow.assignee_id else "Reviewers"
+    if state in WITH_PUBLISHER_STATES:
+        return "Publisher"
+    return "On the site" if state == State.PUBLISHED else "Nobody"
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+@dataclass(frozen=True)
+class PostHistory:
+    revisions: list[Revision]
+    comments: list[Comment]
+    events: list[AuditEvent]
+
+
+def post_history(post: Post) -> PostHistory:
+    # The list needs no bodies: leave them in the database, however long the history.
+    revisions = list(
+        post.revisions.select_related("author").defer("body", "html", "summary").order_by("-number")
+    )
+    comments = list(
+        Comment.objects.filter(post=post).select_related("author", "author__reviewer_profile", "revision")
+        .defer("revision__body", "revision__html").order_by("-created_at")
+    )
+    events = list(AuditEvent.objects.filter(post=post).order_by("-seq"))
+    return PostHistory(revisions=revisions, comments=comments, events=events)
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def reading_minutes(words: int) -> int:
+    return max(1, -(-words // WORDS_PER_MINUTE))

@@ -1,0 +1,302 @@
+"""The writer's desk: list, write, preview, and move posts through review. Every change goes through review.services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from content.models import Post
+from content.rendering import render_markdown
+from editor import selectors
+from editor.forms import PostForm, ScheduleForm
+from editor.textdiff import diff_stats, mark_quotes, word_diff
+from review import services
+from review.actions import EDITOR_ACTIONS, allowed_actions, can_edit
+from review.http import REFUSALS, message_for, status_for
+from review.states import FROZEN_STATES, REOPEN_ON_EDIT_STATES, State
+
+ACTION_SERVICES = {
+    "submit": services.post_submit,
+    "withdraw": services.post_withdraw,
+    "resubmit": services.post_resubmit,
+    "publish": services.post_publish,
+    "schedule": services.post_schedule,
+    "unschedule": services.post_unschedule,
+    "unpublish": services.post_unpublish,
+    "archive": services.post_archive,
+    "restore": services.post_restore,
+}
+
+DONE_MESSAGES = {
+    "submit": "Submitted for review. The medical reviewers have been told.",
+    "withdraw": "Withdrawn from review. It is a draft again and you can edit it.",
+    "resubmit": "Resubmitted for review.",
+    "publish": "Published. It is on the public site now.",
+    "schedule": "Scheduled.",
+    "unschedule": "The schedule is cancelled; the post is approved and waiting to be published.",
+    "unpublish": "Unpublished. It is no longer on the public site.",
+    "archive": "Archived.",
+    "restore": "Restored as a draft.",
+}
+
+# Timeline words for audit events that are not workflow actions.
+EVENT_WORDS = {
+    "create": "started the post",
+    "comment": "commented",
+    "sign_failed": "tried to sign with a wrong password",
+    "signing_locked": "was locked out of signing",
+    "rereview_due": "re-review became due",
+}
+
+
+def _require_editor(user):
+    if not selectors.may_use_editor(user):
+        raise PermissionDenied("Only writers and publishers use the editor.")
+
+
+def _get_post(request, pk) -> Post:
+    """The post if this user may see it: 404 when there is no such post, 403 when it is someone else's."""
+    post = selectors.visible_post(request.user, pk)
+    if post is None:
+        if Post.objects.filter(pk=pk).exists():
+            raise PermissionDenied("This post belongs to another writer.")
+        raise Http404("There is no such post.")
+    return post
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    _require_editor(request.user)
+    state = request.GET.get("state", "")
+    if state not in State.values:
+        state = ""
+    query = request.GET.get("q", "").strip()[:100]
+    page = Paginator(selectors.desk_posts(request.user, state=state, query=query), selectors.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    for post in page.object_list:
+        post.holder = selectors.holder(post)
+    return render(request, "editor/dashboard.html", {
+        "page": page, "state": state, "query": query, "states": State.choices,
+        "sees_all": request.user.has_perm("review.publish_post"),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_create(request):
+    _require_editor(request.user)
+    form = PostForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if request.POST.get("action") != "preview":
+            try:
+                post = services.post_create(author=request.user, title=data["title"], summary=data["summary"],
+                                            body=data["body"], slug=data["slug"])
+            except REFUSALS as exc:
+                status = _form_refusal(form, exc)
+            else:
+                messages.success(request, "Draft saved.")
+                if request.POST.get("action") == "submit":
+                    return _submit_after_save(request, post)
+                return redirect("editor:post_edit", pk=post.pk)
+    elif request.method == "POST":
+        status = 400
+    return _render_writing(request, form, post=None, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_edit(request, pk):
+    post = _get_post(request, pk)
+    workflow = post.workflow
+    if not can_edit(workflow, request.user):
+        if workflow.state in FROZEN_STATES:
+            reason = "This post is with a reviewer and cannot change. Withdraw it first to edit."
+        elif workflow.state == State.ARCHIVED:
+            reason = "This post is archived. Restore it first to edit."
+        else:
+            raise PermissionDenied("You may not edit this post.")
+        if request.method == "GET":
+            messages.warning(request, reason)
+            return redirect("editor:post", pk=post.pk)
+    revision = post.current_revision
+    initial = {"title": revision.title, "slug": post.slug, "summary": revision.summary, "body": revision.body,
+               "base_revision": revision.pk}
+    slug_locked = post.first_published_at is not None
+    form = PostForm(request.POST or None, initial=initial, slug_locked=slug_locked)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if request.POST.get("action") != "preview":
+            try:
+                changed = services.post_save_draft(
+                    post, user=request.user, title=data["title"], summary=data["summary"], body=data["body"],
+                    slug=None if slug_locked else (data["slug"] or post.slug),
+                    base_revision=data["base_revision"],
+                )
+            except REFUSALS as exc:
+                status = _form_refusal(form, exc)
+            else:
+                if changed:
+                    messages.success(request, _saved_message(workflow.state))
+                else:
+                    messages.info(request, "Nothing changed since the last save.")
+                if request.POST.get("action") == "submit":
+                    return _submit_after_save(request, post)
+                return redirect("editor:post_edit", pk=post.pk)
+    elif request.method == "POST":
+        status = 400
+    return _render_writing(request, form, post=post, status=status)
+
+
+def _saved_message(state_before: str) -> str:
+    if state_before in REOPEN_ON_EDIT_STATES:
+        return ("Saved as a new working draft. The approved version stays as it was"
+                + (" and stays on the site" if state_before == State.PUBLISHED else "")
+                + " until this draft is reviewed and published.")
+    return "Draft saved."
+
+
+def _form_refusal(form: PostForm, exc: Exception) -> int:
+    if isinstance(exc, ValidationError):
+        form.add_service_errors(exc)
+    else:
+        form.add_error(None, message_for(exc))
+    return status_for(exc)
+
+
+def _submit_after_save(request, post):
+    """The writing form's "Submit for review": the text is saved; now send it to the reviewers."""
+    post.workflow.refresh_from_db()
+    name = "resubmit" if post.workflow.state == State.CHANGES_REQUESTED else "submit"
+    try:
+        ACTION_SERVICES[name](post, user=request.user, expected_state=post.workflow.state)
+    except REFUSALS as exc:
+        messages.error(request, f"Your text is saved, but it was not submitted: {message_for(exc)}")
+        return redirect("editor:post_edit", pk=post.pk)
+    messages.success(request, DONE_MESSAGES[name])
+    return redirect("editor:post", pk=post.pk)
+
+
+def _render_writing(request, form, *, post, status):
+    body = form["body"].value() or ""
+    preview = render_markdown(body)
+    words = selectors.word_count(body)
+    return render(request, "editor/write.html", {
+        "form": form, "post": post, "preview": preview, "words": words,
+        "minutes": selectors.reading_minutes(words),
+        "reopens": post is not None and post.workflow.state in REOPEN_ON_EDIT_STATES,
+        "is_live": post is not None and post.is_live,
+        "can_submit": post is None or post.workflow.state in (State.DRAFT, State.CHANGES_REQUESTED)
+        or post.workflow.state in REOPEN_ON_EDIT_STATES,
+    }, status=status)
+
+
+@login_required
+@require_POST
+def preview(request):
+    """The live preview: the same renderer as the public site, never saved."""
+    _require_editor(request.user)
+    body = request.POST.get("body", "")
+    words = selectors.word_count(body)
+    return JsonResponse({"html": str(render_markdown(body)), "words": words,
+                         "minutes": selectors.reading_minutes(words)})
+
+
+@login_required
+@require_GET
+def post_detail(request, pk):
+    post = _get_post(request, pk)
+    return _render_post(request, post)
+
+
+def _render_post(request, post, *, error: str = "", status: int = 200, schedule_form=None):
+    workflow = post.workflow
+    history = selectors.post_history(post)
+    revision = post.current_revision
+    open_quotes = [c.quote_exact for c in history.comments if c.quote_exact]
+    article, found = mark_quotes(revision.html, open_quotes)
+    actions = allowed_actions(workflow, request.user)
+    for event in history.events:
+        event.words = EVENT_WORDS.get(event.action) or services.ACTION_WORDS.get(event.action) or event.action
+        event.to_label = State(event.to_state).label if event.to_state in State.values else ""
+    return render(request, "editor/post.html", {
+        "post": post, "workflow": workflow, "revision": revision, "article": article,
+        "history": history, "found_quotes": found,
+        "actions": [(name, EDITOR_ACTIONS[name]) for name in actions if name != "schedule"],
+        "can_schedule": "schedule" in actions,
+        "schedule_form": schedule_form or ScheduleForm(),
+        "can_edit": can_edit(workflow, request.user),
+        "error": error,
+        "live_differs": post.live_differs_from_working_copy,
+        "words": revision.word_count, "minutes": selectors.reading_minutes(revision.word_count),
+    }, status=status)
+
+
+@login_required
+@require_POST
+def post_action(request, pk, action):
+    if action not in ACTION_SERVICES:
+        raise Http404("There is no such action.")
+    post = _get_post(request, pk)
+    expected_state = request.POST.get("expected_state") or None
+    kwargs = {}
+    schedule_form = None
+    if action == "schedule":
+        schedule_form = ScheduleForm(request.POST)
+        if not schedule_form.is_valid():
+            return _render_post(request, post, error="Choose when to publish.", status=400,
+                                schedule_form=schedule_form)
+        kwargs["when"] = schedule_form.cleaned_data["when"]
+    try:
+        ACTION_SERVICES[action](post, user=request.user, expected_state=expected_state, **kwargs)
+    except REFUSALS as exc:
+        if schedule_form is not None and isinstance(exc, ValidationError) and "when" in getattr(exc, "error_dict", {}):
+            schedule_form.add_error("when", exc.error_dict["when"])
+        post = _get_post(request, pk)
+        return _render_post(request, post, error=message_for(exc), status=status_for(exc),
+                            schedule_form=schedule_form)
+    if action == "schedule":
+        messages.success(request, f"Scheduled to publish on {kwargs['when']:%d %b %Y at %H:%M}.")
+    else:
+        messages.success(request, DONE_MESSAGES[action])
+    return redirect("editor:post", pk=post.pk)
+
+
+@login_required
+@require_GET
+def post_diff(request, pk):
+    """Two revisions of a post compared word by word; by default the previous one with the newest."""
+    post = _get_post(request, pk)
+    numbers = sorted(post.revisions.values_list("number", flat=True))
+    newest = numbers[-1]
+    try:
+        new = int(request.GET.get("to", newest))
+        old = int(request.GET.get("from", numbers[-2] if len(numbers) > 1 else newest))
+    except ValueError:
+        old, new = -1, -1
+    revisions = {r.number: r for r in post.revisions.filter(number__in=[old, new]).select_related("author")}
+    if old not in revisions or new not in revisions:
+        return render(request, "editor/diff.html", {
+            "post": post, "numbers": numbers, "old_number": old, "new_number": new,
+            "error": "Choose two revisions of this post to compare.",
+        }, status=400)
+    a, b = revisions[old], revisions[new]
+    added, removed = diff_stats(a.body, b.body)
+    return render(request, "editor/diff.html", {
+        "post": post, "numbers": numbers, "old": a, "new": b, "old_number": old, "new_number": new,
+        "title_diff": word_diff(a.title, b.title), "summary_diff": word_diff(a.summary, b.summary),
+        "body_diff": word_diff(a.body, b.body), "added": added, "removed": removed,
+        "live_number": _live_number(post),
+    })
+
+
+def _live_number(post):
+    return post.live_revision.number if post.live_revision_id else None
+
