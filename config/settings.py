@@ -167,3 +167,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Claims linter (content/claims.py): rule ids to switch off, and a TOML file of extra or
+# replacement rules in the format of content/claims_rules.toml. Admin overrides win over both.
+CLAIMS_RULES_DISABLED = env_list("CLAIMS_RULES_DISABLED", "")
+CLAIMS_EXTRA_RULES_FILE = os.environ.get("CLAIMS_EXTRA_RULES_FILE", "")

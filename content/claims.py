@@ -201,6 +201,8 @@ def _inflect(word: str) -> str:
         return w[:-1] + r"(?:y|ies|ied|ying)"
     if word.endswith(("s", "x", "z", "ch", "sh")):
         return w + r"(?:es|ed|ing)?"
+    if re.search(r"(?:^|[^aeiou])[aeiou][bdgklmnprt]$", word):  # slim → slimmer, top → topped
+        return w + r"(?:s|ed|ing|er|ers|" + re.escape(word[-1]) + r"(?:ed|ing|er|ers|est))?"
     return w + r"(?:s|es|ed|ing|er|ers)?"
 
 
@@ -267,6 +269,7 @@ class _Document:
     image_parts: list[_Segment] = field(default_factory=list)
     definitions: dict[str, tuple[str, str]] = field(default_factory=dict)  # "^1" or "ref" -> (body, whole)
     definition_spans: list[tuple[int, int]] = field(default_factory=list)
+    image_spans: list[tuple[int, int]] = field(default_factory=list)
 
 
 def _blank(chars: list[str], start: int, end: int) -> None:
@@ -293,7 +296,9 @@ def _prepare(text: str) -> _Document:
         definition_spans.append(m.span())
         _blank(chars, m.start(), m.end())
     image_parts: list[_Segment] = []
+    image_spans: list[tuple[int, int]] = []
     for m in _IMAGE.finditer(current()):
+        image_spans.append(m.span())
         alt_start, alt_end = m.span("alt")
         if alt_end > alt_start:
             image_parts.append(_Segment(alt_start, alt_end, text[alt_start:alt_end], "alt"))
@@ -322,7 +327,8 @@ def _prepare(text: str) -> _Document:
         for m in rx.finditer(current()):
             _blank(chars, m.start(), m.end())
     prose = current()
-    return _Document(text, prose, _split_sentences(text, prose), image_parts, definitions, definition_spans)
+    return _Document(text, prose, _split_sentences(text, prose), image_parts, definitions, definition_spans,
+                     image_spans)
 
 
 def _blocks(original: str) -> Iterable[tuple[int, int]]:
@@ -630,12 +636,14 @@ def citations(text: str) -> list[Citation]:
     linked = [(c.start, c.end) for c in found]
     for rx, kind in ((_BARE_DOI, "doi"), (_BARE_URL, "url")):
         for m in rx.finditer(text):
-            if _inside_blanked_code(text, m.start()) or _inside_definition(doc, m.start()):
+            if _inside_blanked_code(text, m.start()) or any(
+                    s <= m.start() < e for s, e in doc.definition_spans + doc.image_spans):
                 continue
             if any(s <= m.start() < e for s, e in linked):
                 continue
             url, doi = _source_of(m.group())
-            found.append(Citation(kind, m.group(), url, doi, "", m.start(), m.end()))
+            label = doi if kind == "doi" else m.group()
+            found.append(Citation(kind, label, url, doi, "", m.start(), m.end()))
             linked.append(m.span())
     found.sort(key=lambda c: c.start)
     unique: list[Citation] = []
@@ -658,11 +666,6 @@ def _code_spans(text: str) -> tuple[tuple[int, int], ...]:
 
 def _inside_blanked_code(text: str, pos: int) -> bool:
     return any(s <= pos < e for s, e in _code_spans(text))
-
-
-def _inside_definition(doc: _Document, pos: int) -> bool:
-    """Definitions are listed through the footnote or reference that uses them."""
-    return any(s <= pos < e for s, e in doc.definition_spans)
 
 
 def claim_sentences(text: str) -> list[ClaimSentence]:
@@ -760,6 +763,11 @@ def _all_configured(extra: str) -> tuple[Rule, ...]:
 @functools.lru_cache(maxsize=16)
 def _configured(disabled: frozenset[str], extra: str) -> tuple[Rule, ...]:
     return tuple(r for r in _all_configured(extra) if r.id not in disabled)
+
+
+def known_rule_ids() -> set[str]:
+    """Ids of the rules in the rules file and CLAIMS_EXTRA_RULES_FILE, switched on or not."""
+    return {r.id for r in _all_configured(_settings()[1])}
 
 
 def configured_rules() -> tuple[Rule, ...]:
