@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from review import roles, services
@@ -33,6 +33,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def user_with_roles(*role_names, username=None, **kwargs):
+    # Transactional tests flush the database, groups from the data migration included.
+    roles.ensure_roles(Group, Permission)
     user = UserFactory(**({"username": username} if username else {}), **kwargs)
     user.groups.add(*Group.objects.filter(name__in=role_names))
     return get_user_model().objects.get(pk=user.pk)  # drop the cached permissions

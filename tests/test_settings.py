@@ -1,0 +1,33 @@
+"""Configuration from the environment."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_settings(**env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}}
+    return subprocess.run(
+        [sys.executable, "-c", "import django; from django.conf import settings; django.setup(); "
+                               "print(settings.DATABASES['default']['ENGINE'], settings.DEBUG, settings.SESSION_COOKIE_SECURE)"],
+        cwd=ROOT, env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env}, capture_output=True, text=True,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = load_settings(DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_debug_runs_with_a_development_key_on_sqlite():
+    result = load_settings(DEBUG="1")
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "True", "False"]
+
+
+def test_database_url_selects_postgresql_and_production_cookies_are_secure():
+    result = load_settings(SECRET_KEY="k" * 50, DATABASE_URL="postgres://u:p@db.internal:5432/medreview")
+    assert result.stdout.split() == ["django.db.backends.postgresql", "False", "True"]
