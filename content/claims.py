@@ -818,11 +818,11 @@ def active_rules() -> tuple[Rule, ...]:
     disabled, extra = _settings()
     base = _all_configured(extra)
     stamp = ClaimRuleOverride.objects.aggregate(latest=Max("updated_at"), count=Count("id"))
-    key = (id(base), disabled, stamp["latest"], stamp["count"])
+    key = (disabled, stamp["latest"], stamp["count"])
     with _active_lock:
-        if _active_cache.get("key") == key:
+        if _active_cache.get("key") == key and _active_cache.get("base") is base:
             return _active_cache["rules"]
     rules = apply_overrides(base, disabled, ClaimRuleOverride.objects.order_by("rule_id"))
     with _active_lock:
-        _active_cache.update(key=key, rules=rules)
+        _active_cache.update(key=key, base=base, rules=rules)
     return rules
