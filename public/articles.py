@@ -1,0 +1,92 @@
+"""A public article: a live post together with the valid review that lets it be public."""
+
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.urls import reverse
+from django.utils.html import strip_tags
+
+from content.models import Post
+from review.selectors import PublicReview, public_reviews_for
+
+# A table of contents is worth showing once an article has this many sections.
+TOC_MIN_HEADINGS = 3
+# The stored HTML is sanitised by nh3, which keeps only `id` on headings, so this is exact.
+HEADING = re.compile(r'<h([23]) id="([^"<>]+)">(.*?)</h\1>', re.S)
+
+
+@dataclass
+class TocEntry:
+    anchor: str
+    text: str
+    children: list["TocEntry"] = field(default_factory=list)
+
+
+def table_of_contents(stored_html: str) -> list[TocEntry]:
+    """Sections (h2) and subsections (h3) of the stored HTML, or [] for a short article."""
+    found = [(level, anchor, html.unescape(strip_tags(inner)).strip())
+             for level, anchor, inner in HEADING.findall(stored_html)]
+    if len(found) < TOC_MIN_HEADINGS:
+        return []
+    toc: list[TocEntry] = []
+    for level, anchor, text in found:
+        entry = TocEntry(anchor=anchor, text=text)
+        if level == "3" and toc:
+            toc[-1].children.append(entry)
+        else:
+            toc.append(entry)
+    return toc
+
+
+@dataclass(frozen=True)
+class Article:
+    post: Post
+    review: PublicReview
+
+    @property
+    def revision(self):
+        return self.post.live_revision
+
+    @property
+    def title(self) -> str:
+        return self.revision.title
+
+    @property
+    def summary(self) -> str:
+        return self.revision.summary
+
+    @property
+    def url(self) -> str:
+        return reverse("public:article", args=[self.post.slug])
+
+    @property
+    def reviewer_url(self) -> str:
+        return reverse("public:reviewer", args=[self.review.reviewer_slug])
+
+    @property
+    def author_name(self) -> str:
+        author = self.post.author
+        return author.get_full_name() or author.get_username()
+
+    @property
+    def published_at(self) -> datetime:
+        return self.post.first_published_at or self.post.published_at
+
+    @property
+    def modified_at(self) -> datetime:
+        """When the version on the page went live."""
+        return self.post.published_at
+
+    @property
+    def last_changed(self) -> datetime:
+        """The newest moment anything on the page changed: publication or a (re-)review."""
+        return max(self.post.published_at, self.review.signed_at)
+
+
+def articles_from(posts) -> list[Article]:
+    """The posts that may be shown, with their reviews; a post without a valid review is dropped."""
+    posts = list(posts)
+    reviews = public_reviews_for(posts)
+    return [Article(post, reviews[post.pk]) for post in posts if post.pk in reviews]

@@ -1,0 +1,49 @@
+"""The RSS feed of the newest reviewed articles."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.utils import timezone
+
+from public.articles import Article, articles_from
+from review.selectors import public_posts
+
+FEED_SIZE = 20
+
+
+class LatestArticlesFeed(Feed):
+    link = "/blog/"
+
+    def title(self):
+        return f"{settings.SITE_NAME}: medically reviewed articles"
+
+    def description(self):
+        return "New articles, each signed off by a medical reviewer before publication."
+
+    def items(self):
+        return articles_from(public_posts().order_by("-first_published_at", "-pk")[:FEED_SIZE])
+
+    def item_title(self, item: Article):
+        return item.title
+
+    def item_description(self, item: Article):
+        review = item.review
+        signed = timezone.localtime(review.signed_at).strftime("%-d %b %Y")
+        return (f"{item.summary}\n\nMedically reviewed by {review.printed_name}, {review.credentials}, "
+                f"on {signed}.")
+
+    def item_link(self, item: Article):
+        return item.url
+
+    def item_guid(self, item: Article):
+        return f"medreview-post-{item.post.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_author_name(self, item: Article):
+        return item.author_name
+
+    def item_pubdate(self, item: Article):
+        return item.published_at
+
+    def item_updateddate(self, item: Article):
+        return item.modified_at

@@ -1,0 +1,164 @@
+"""The public site: the article index, articles, reviewer pages, the editorial policy and robots.txt.
+
+Pages show stored HTML only, and reach the workflow only through `review.selectors`.
+"""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import condition, require_safe
+
+from public.articles import Article, articles_from, table_of_contents
+from public.models import EditorialPolicy
+from review import selectors
+
+PAGE_SIZE = 10
+# Readers and caches may keep a page, but must ask again before showing it, so that
+# publishing, unpublishing and re-reviews are visible at once.
+revalidate = cache_control(public=True, max_age=0, must_revalidate=True)
+# Part of every ETag: bump it when the article template changes what it shows.
+ARTICLE_TEMPLATE_VERSION = "1"
+
+
+def _ordered(queryset):
+    return queryset.order_by("-first_published_at", "-pk")
+
+
+@require_safe
+@revalidate
+def index(request):
+    paginator = Paginator(_ordered(selectors.public_posts()), PAGE_SIZE)
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except (EmptyPage, PageNotAnInteger):
+        raise Http404("No such page.")
+    return _render(request, "public/index.html", {
+        "page": page,
+        "articles": articles_from(page.object_list),
+    })
+
+
+def _article(request, slug) -> Article | None:
+    """The public article at `slug`, loaded once per request for both the ETag and the page."""
+    cached = getattr(request, "_public_article", None)
+    if cached is None or cached[0] != slug:
+        found = articles_from(selectors.public_posts().filter(slug=slug))
+        cached = (slug, found[0] if found else None)
+        request._public_article = cached
+    return cached[1]
+
+
+def structured_data(request, article: Article) -> dict:
+    """schema.org MedicalWebPage for the article; every value in it is also visible on the page."""
+    review = article.review
+    return {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "url": request.build_absolute_uri(article.url),
+        "headline": article.title,
+        "description": article.summary,
+        "datePublished": timezone.localtime(article.published_at).isoformat(timespec="seconds"),
+        "dateModified": timezone.localtime(article.modified_at).isoformat(timespec="seconds"),
+        "author": {"@type": "Person", "name": article.author_name},
+        "reviewedBy": {
+            "@type": "Person",
+            "honorificPrefix": review.honorific,
+            "name": review.name,
+            "url": request.build_absolute_uri(article.reviewer_url),
+            "hasCredential": {"@type": "EducationalOccupationalCredential", "name": review.credentials},
+        },
+        "lastReviewed": timezone.localdate(review.signed_at).isoformat(),
+        "medicalAudience": {"@type": "MedicalAudience", "audienceType": "Patients"},
+    }
+
+
+# As django.utils.html.json_script does: the JSON can never close the script element early.
+_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def json_ld(data: dict) -> str:
+    return mark_safe(json.dumps(data, ensure_ascii=False, indent=1).translate(_SCRIPT_ESCAPES))  # noqa: S308
+
+
+def _article_etag(request, slug):
+    article = _article(request, slug)
+    if article is None:
+        return None
+    # Everything the page shows comes from the signed content and the structured data.
+    data = structured_data(request, article)
+    data["_"] = [article.revision.content_hash, article.review.next_review_due.isoformat(), ARTICLE_TEMPLATE_VERSION]
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def _article_last_modified(request, slug):
+    article = _article(request, slug)
+    return article.last_changed if article else None
+
+
+@require_safe
+@revalidate
+@condition(etag_func=_article_etag, last_modified_func=_article_last_modified)
+def article(request, slug):
+    found = _article(request, slug)
+    if found is None:
+        raise Http404("No published article at this address.")
+    data = structured_data(request, found)
+    return _render(request, "public/article.html", {
+        "article": found,
+        "review": found.review,
+        "toc": table_of_contents(found.revision.html),
+        "canonical_url": data["url"],
+        "structured_data": data,
+        "structured_data_json": json_ld(data),
+    })
+
+
+@require_safe
+@revalidate
+def reviewer(request, slug):
+    profile = selectors.reviewer_by_slug(slug)
+    if profile is None:
+        raise Http404("No reviewer at this address.")
+    reviewed = [Article(post, review) for post, review in selectors.reviewed_posts(profile)]
+    if not profile.is_active and not reviewed:
+        raise Http404("No reviewer at this address.")
+    return _render(request, "public/reviewer.html", {
+        "profile": profile,
+        "articles": reviewed,
+        "canonical_url": request.build_absolute_uri(reverse("public:reviewer", args=[profile.slug])),
+    })
+
+
+@require_safe
+@revalidate
+def editorial_policy(request):
+    return _render(request, "public/editorial_policy.html", {
+        "policy": EditorialPolicy.current(),
+        "reviewers": selectors.public_reviewers(),
+        "rereview_days": selectors.rereview_interval_days(),
+        "canonical_url": request.build_absolute_uri(reverse("public:editorial_policy")),
+    })
+
+
+@require_safe
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        *(f"Disallow: {prefix}" for prefix in ("/accounts/", "/admin/", "/editor/", "/review/")),
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('public:sitemap'))}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def _render(request, template, context):
+    return render(request, template, {"site_name": settings.SITE_NAME, **context})
