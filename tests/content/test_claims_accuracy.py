@@ -1,8 +1,9 @@
 """Precision and recall of the claims linter on the labelled corpus (tests/content/claims_corpus.tsv).
 
 A sentence counts as flagged when the linter reports any finding in it. The corpus header says
-how sentences were labelled; the section after the "Held out" marker was written after the
-linter's first version and is reported on its own as well.
+how sentences were labelled. Sections after a "# ---- Held out" marker were written after the
+linter (the first after its first version, the second after its tuning and never tuned against);
+each is reported on its own too, as the fairer estimate of how the linter does on new text.
 """
 
 from collections import Counter
@@ -17,10 +18,11 @@ MINIMUM = 0.9
 
 
 def read_corpus():
-    rows, held_out = [], False
+    """(label, group, sentence, section) rows; section 0 is the original corpus, 1, 2… the held-out batches."""
+    rows, held_out = [], 0
     for number, line in enumerate(CORPUS.read_text(encoding="utf-8").splitlines(), start=1):
         if line.startswith("# ---- Held out"):
-            held_out = True
+            held_out += 1
         if not line.strip() or line.startswith("#"):
             continue
         label, group, sentence = line.split("\t")
@@ -61,11 +63,15 @@ def test_corpus_has_enough_labelled_sentences(corpus):
 def test_claims_linter_precision_and_recall_at_least_90_percent(corpus, capsys):
     rules = claims.shipped_rules()
     precision, recall, counts, fp_rules, missed = measure(corpus, rules)
-    held = measure([row for row in corpus if row[3]], rules)
     lines = [
         f"claims linter on {len(corpus)} sentences: precision {precision:.3f}, recall {recall:.3f} "
         f"(tp {counts['tp']}, fp {counts['fp']}, fn {counts['fn']}, tn {counts['tn']})",
-        f"  held-out part ({sum(held[2].values())} sentences): precision {held[0]:.3f}, recall {held[1]:.3f}",
+    ]
+    for section in sorted({row[3] for row in corpus} - {0}):
+        held = measure([row for row in corpus if row[3] == section], rules)
+        lines.append(f"  held-out batch {section} ({sum(held[2].values())} sentences): "
+                     f"precision {held[0]:.3f}, recall {held[1]:.3f}")
+    lines += [
         "  rules with most false positives: "
         + (", ".join(f"{rule} ({n})" for rule, n in fp_rules.most_common(5)) or "none"),
         "  groups with most misses: " + (", ".join(f"{g} ({n})" for g, n in missed.most_common(5)) or "none"),
