@@ -31,3 +31,14 @@ def test_debug_runs_with_a_development_key_on_sqlite():
 def test_database_url_selects_postgresql_and_production_cookies_are_secure():
     result = load_settings(SECRET_KEY="k" * 50, DATABASE_URL="postgres://u:p@db.internal:5432/medreview")
     assert result.stdout.split() == ["django.db.backends.postgresql", "False", "True"]
+
+
+def test_production_settings_pass_the_deployment_checks():
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, capture_output=True, text=True,
+        env={**clean, "SECRET_KEY": "a-long-random-production-secret-" + "x" * 40, "ALLOWED_HOSTS": "articles.clinic.example"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
