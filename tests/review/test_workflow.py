@@ -79,6 +79,7 @@ def snapshot(post):
     )
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize("action", ACTIONS)
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("state", list(State))
