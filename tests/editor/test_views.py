@@ -10,7 +10,7 @@ from content.models import Post
 from review import services
 from review.models import Comment
 from review.states import State
-from tests.factories import make_author, make_post
+from tests.factories import PASSWORD, make_post
 
 pytestmark = pytest.mark.django_db
 
@@ -479,3 +479,19 @@ def test_compare_of_someone_elses_post_is_403(client, post_in, other_author):
     post = post_in(State.DRAFT)
     client.force_login(other_author)
     assert client.get(post_url(post, "editor:post_diff")).status_code == 403
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_post_page_query_count_for_a_publisher_does_not_grow_with_revisions(
+        client, author, reviewer, publisher, django_assert_num_queries, count):
+    post = make_post(author=author)
+    for n in range(count):
+        services.post_save_draft(post, user=author, title=post.title, summary="", body=f"Body {n}")
+    post.refresh_from_db()
+    services.post_submit(post, user=author)
+    services.revision_sign(post, user=reviewer, password=PASSWORD, attested=True)
+    client.force_login(publisher)
+    client.get(post_url(post))
+    with django_assert_num_queries(16):
+        content = client.get(post_url(post)).content.decode()
+    assert ">Publish</button>" in content
