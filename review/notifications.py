@@ -7,8 +7,10 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from review import audit
+from review.models import Signature
 
 logger = logging.getLogger(__name__)
 
@@ -20,7 +22,11 @@ SUBJECTS = {
     "publish": "Published: {title}",
     "publish_scheduled": "Published on schedule: {title}",
     "rereview_due": "Re-review due: {title}",
+    "assign": "Assigned to you for review: {title}",
 }
+
+# Who acts next on the email's news: reviewers open the review page, authors their editor.
+FOR_REVIEWERS = {"submit", "resubmit", "rereview_due", "assign"}
 
 
 def reviewer_emails(workflow) -> list[str]:
@@ -36,6 +42,8 @@ def reviewer_emails(workflow) -> list[str]:
 
 
 def recipients(action: str, workflow) -> list[str]:
+    if action == "assign":
+        return [workflow.assignee.email] if workflow.assignee_id and workflow.assignee.email else []
     if action in {"submit", "resubmit", "rereview_due"}:
         return reviewer_emails(workflow)
     if action in {"request_changes", "approve", "publish", "publish_scheduled"}:
@@ -59,9 +67,26 @@ def queue(action: str, *, workflow, actor) -> None:
         "actor": audit.actor_label(actor),
         "state": workflow.get_state_display(),
         "site_url": settings.SITE_URL,
+        "link": settings.SITE_URL + (
+            reverse("review:post", args=[post.pk]) if action in FOR_REVIEWERS else f"/editor/posts/{post.pk}/"
+        ),
+        **_details(action, workflow, actor),
     }
     subject = SUBJECTS[action].format(title=post.title)
     transaction.on_commit(lambda: send(subject, to, context))
+
+
+def _details(action: str, workflow, actor) -> dict:
+    """What the email needs beyond the title: the reviewer's words, or who signed."""
+    post = workflow.post
+    if action == "request_changes":
+        comment = post.comments.filter(author=actor).order_by("-created_at", "-pk").first()
+        return {"comment": comment}
+    if action == "approve":
+        return {"signatures": Signature.objects.valid_for(post.current_revision)}
+    if action == "rereview_due" and post.live_revision_id:
+        return {"signatures": Signature.objects.valid_for(post.live_revision)}
+    return {}
 
 
 def send(subject: str, to: list[str], context: dict) -> bool:

@@ -46,3 +46,8 @@ def can_review(workflow, user) -> bool:
 
 def can_publish(workflow, user) -> bool:
     return is_publisher(workflow, user)
+
+
+def can_comment(workflow, user) -> bool:
+    """Reviewers comment and resolve; authors and publishers answer and resolve too."""
+    return can_review(workflow, user) or can_write(workflow, user) or is_publisher(workflow, user)

@@ -1,0 +1,56 @@
+"""Forms of the review pages. They only carry input; the services decide what is allowed."""
+
+from django import forms
+
+from review.signing import ATTESTATION
+
+
+class QuoteFields(forms.Form):
+    """The passage a comment is about, as the page's script selected it (TextQuoteSelector)."""
+
+    exact = forms.CharField(required=False, widget=forms.HiddenInput, strip=False)
+    prefix = forms.CharField(required=False, widget=forms.HiddenInput, strip=False)
+    suffix = forms.CharField(required=False, widget=forms.HiddenInput, strip=False)
+    start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    end = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+    def quote(self) -> dict | None:
+        data = self.cleaned_data
+        if not data.get("exact"):
+            return None
+        return {key: data.get(key) for key in ("exact", "prefix", "suffix", "start", "end")}
+
+
+class CommentForm(QuoteFields):
+    body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RequestChangesForm(QuoteFields):
+    comment = forms.CharField(
+        label="What needs to change", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Required: the author sees this with the post.",
+    )
+    expected_state = forms.CharField(widget=forms.HiddenInput)
+
+
+class SignForm(forms.Form):
+    checklist = forms.MultipleChoiceField(label="Checklist", required=False, widget=forms.CheckboxSelectMultiple)
+    password = forms.CharField(label="Password", required=False, strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    attest = forms.BooleanField(label=ATTESTATION, required=False)
+    expected_state = forms.CharField(widget=forms.HiddenInput)
+    expected_revision = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, checklist: tuple[str, ...], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["checklist"].choices = [(item, item) for item in checklist]
+
+
+class AssignForm(forms.Form):
+    reviewer = forms.ModelChoiceField(label="Assign to", queryset=None, empty_label="Choose a reviewer")
+    expected_state = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, reviewers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = reviewers
+        self.fields["reviewer"].label_from_instance = lambda user: user.reviewer_profile.printed_name

@@ -1,0 +1,85 @@
+"""The approval queue's reads: what waits, for whom, and what a reviewer signed lately.
+
+Every tab is one query however many rows it has; the counts are two more.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, OuterRef, Q
+
+from review.models import Signature, Workflow
+from review.states import State
+
+RECENTLY_SIGNED_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    label: str
+
+
+TABS = (
+    Tab("waiting", "Waiting"),
+    Tab("assigned", "Assigned to me"),
+    Tab("rereview", "Re-review due"),
+    Tab("signed", "Recently signed"),
+)
+TAB_KEYS = {tab.key for tab in TABS}
+
+WAITING = Q(state=State.IN_REVIEW)
+REREVIEW_DUE = Q(state=State.PUBLISHED, rereview_flagged_at__isnull=False, post__live_revision__isnull=False)
+
+
+def _rows(user):
+    reviewed_before = Signature.objects.filter(revision__post=OuterRef("post"))
+    return (
+        Workflow.objects.exclude(post__author=user)
+        .select_related("post__current_revision", "post__live_revision", "post__author", "assignee__reviewer_profile")
+        .annotate(reviewed_before=Exists(reviewed_before))
+    )
+
+
+def waiting(user):
+    """Posts in review, the longest-waiting first."""
+    return _rows(user).filter(WAITING).order_by("submitted_at", "pk")
+
+
+def assigned_to(user):
+    return _rows(user).filter(WAITING | REREVIEW_DUE, assignee=user).order_by("submitted_at", "pk")
+
+
+def rereview_due(user):
+    """Published posts whose sign-off is no longer current, the longest-overdue first."""
+    return _rows(user).filter(REREVIEW_DUE).order_by("rereview_flagged_at", "pk")
+
+
+def recently_signed(user):
+    return (
+        Signature.objects.filter(signer=user)
+        .select_related("revision__post__author", "revision__post__workflow")
+        .order_by("-signed_at")[:RECENTLY_SIGNED_LIMIT]
+    )
+
+
+def rows(tab: str, user):
+    return {"waiting": waiting, "assigned": assigned_to, "rereview": rereview_due, "signed": recently_signed}[tab](user)
+
+
+def counts(user) -> dict[str, int]:
+    mine = Workflow.objects.exclude(post__author=user).aggregate(
+        waiting=Count("pk", filter=WAITING),
+        assigned=Count("pk", filter=(WAITING | REREVIEW_DUE) & Q(assignee=user)),
+        rereview=Count("pk", filter=REREVIEW_DUE),
+    )
+    signed = Signature.objects.filter(signer=user).count()
+    return {**mine, "signed": min(signed, RECENTLY_SIGNED_LIMIT)}
+
+
+def assignable_reviewers():
+    """Everyone who may be handed a post to review, for the publisher's assign menu."""
+    return (
+        get_user_model().objects.filter(is_active=True, reviewer_profile__is_active=True)
+        .select_related("reviewer_profile").order_by("reviewer_profile__display_name")
+    )

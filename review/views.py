@@ -1,0 +1,259 @@
+"""The approval queue and the review page: a form, one service call, a message."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from content.models import Post, Revision
+from review import diffing, http, permissions, queue, services
+from review.forms import AssignForm, CommentForm, RequestChangesForm, SignForm
+from review.models import Comment, ReviewPolicy, Signature, signoffs_missing
+from review.states import Meaning, State
+
+DECISION_STATES = (State.IN_REVIEW, State.PUBLISHED)
+
+
+def _require_reviewer(user):
+    if not permissions.has_reviewer_profile(user):
+        raise PermissionDenied("The review queue is for medical reviewers with an active reviewer profile.")
+
+
+def _require_reader(user, workflow):
+    if not (permissions.has_reviewer_profile(user) or permissions.is_publisher(workflow, user)):
+        raise PermissionDenied("Review pages are for reviewers and publishers.")
+
+
+def _load(pk) -> Post:
+    return get_object_or_404(
+        Post.objects.select_related("workflow__assignee__reviewer_profile", "current_revision", "live_revision",
+                                    "author"),
+        pk=pk,
+    )
+
+
+def _put_errors(form, exc: Exception):
+    """Show a refusal next to the field it is about, or above the form."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, http.message_for(exc))
+
+
+# --- the queue
+
+
+@login_required
+def queue_view(request):
+    _require_reviewer(request.user)
+    return _render_queue(request)
+
+
+def _render_queue(request, *, error: str = "", status: int = 200):
+    tab = request.GET.get("tab", "waiting")
+    if tab not in queue.TAB_KEYS:
+        tab = "waiting"
+    user = request.user
+    can_assign = user.has_perm("review.publish_post")
+    reviewers = list(queue.assignable_reviewers()) if can_assign and tab != "signed" else []
+    counts = queue.counts(user)
+    rows = list(queue.rows(tab, user))
+    if tab != "signed":
+        for row in rows:
+            row.revision = _under_review(row.post)
+    context = {
+        "tabs": [(t, counts[t.key]) for t in queue.TABS],
+        "tab": tab,
+        "rows": rows,
+        "now": timezone.now(),
+        "can_assign": can_assign,
+        "reviewers": reviewers,
+        "error": error,
+    }
+    return render(request, "review/queue.html", context, status=status)
+
+
+@login_required
+@require_POST
+def claim(request, pk):
+    _require_reviewer(request.user)
+    post = _load(pk)
+    try:
+        services.post_claim(post, user=request.user, expected_state=request.POST.get("expected_state") or None)
+    except http.REFUSALS as exc:
+        return _render_queue(request, error=http.message_for(exc), status=http.status_for(exc))
+    messages.success(request, f"“{post.title}” is yours to review.")
+    return redirect(_back_to_queue(request))
+
+
+@login_required
+@require_POST
+def assign(request, pk):
+    post = _load(pk)
+    if not permissions.is_publisher(post.workflow, request.user):
+        raise PermissionDenied("Only publishers can assign posts to reviewers.")
+    form = AssignForm(request.POST, reviewers=queue.assignable_reviewers())
+    if not form.is_valid():
+        return _render_queue(request, error="Choose a reviewer to assign this post to.", status=400)
+    reviewer = form.cleaned_data["reviewer"]
+    try:
+        services.post_assign(post, user=request.user, reviewer=reviewer,
+                             expected_state=form.cleaned_data["expected_state"] or None)
+    except http.REFUSALS as exc:
+        return _render_queue(request, error=http.message_for(exc), status=http.status_for(exc))
+    messages.success(request, f"“{post.title}” is assigned to {reviewer.reviewer_profile.printed_name}.")
+    return redirect(_back_to_queue(request))
+
+
+def _back_to_queue(request):
+    nxt = request.POST.get("next", "")
+    return nxt if nxt.startswith("/review/") else "review:queue"
+
+
+# --- the review page
+
+
+def _under_review(post) -> Revision:
+    """A re-review looks at the live version; everything else at the working copy."""
+    if post.workflow.state == State.PUBLISHED and post.live_revision_id:
+        return post.live_revision
+    return post.current_revision
+
+
+@login_required
+def post_review(request, pk):
+    post = _load(pk)
+    _require_reader(request.user, post.workflow)
+    return _render_review(request, post)
+
+
+def _render_review(request, post, *, status=200, sign_form=None, changes_form=None, comment_form=None,
+                   error: str = ""):
+    user, workflow = request.user, post.workflow
+    revision = _under_review(post)
+    policy = ReviewPolicy.current()
+    signatures = Signature.objects.valid_for(revision) if revision else []
+    last_signed = (
+        Revision.objects.filter(post=post, number__lt=revision.number, signatures__isnull=False)
+        .order_by("-number").first() if revision else None
+    )
+    comments = list(
+        Comment.objects.filter(post=post).select_related("author__reviewer_profile", "revision", "resolved_by")
+    )
+    anchors = [
+        {"id": c.pk, "exact": c.quote_exact, "prefix": c.quote_prefix, "suffix": c.quote_suffix,
+         "start": c.quote_start, "end": c.quote_end}
+        for c in comments if c.is_open and c.quote_exact and c.revision_id == revision.pk
+    ]
+    can_decide = workflow.state in DECISION_STATES and permissions.can_review(workflow, user)
+    already_signed = any(s.signer_id == user.pk for s in signatures)
+    initial = {"expected_state": workflow.state, "expected_revision": revision.pk if revision else None}
+    context = {
+        "post": post,
+        "workflow": workflow,
+        "revision": revision,
+        "is_rereview": workflow.state == State.PUBLISHED,
+        "signatures": signatures,
+        "signed_this_version": bool(signatures) and workflow.state == State.PUBLISHED,
+        "missing": {Meaning(m).label: n for m, n in signoffs_missing(revision, policy).items() if m in Meaning.values},
+        "required": {Meaning(m).label: n for m, n in policy.required_signoffs.items() if m in Meaning.values},
+        "last_signed": last_signed,
+        "diff": diffing.word_diff(diffing.reader_text(last_signed), diffing.reader_text(revision)),
+        "comments": comments,
+        "open_count": sum(1 for c in comments if c.is_open),
+        "anchors": anchors,
+        "can_decide": can_decide and not already_signed,
+        "already_signed": already_signed,
+        "can_comment": permissions.can_comment(workflow, user),
+        "can_claim": can_decide and workflow.assignee_id is None,
+        "can_assign": permissions.is_publisher(workflow, user) and workflow.state in DECISION_STATES,
+        "reviewers": queue.assignable_reviewers(),
+        "sign_form": sign_form or SignForm(initial=initial, checklist=policy.checklist),
+        "sign_open": sign_form is not None,
+        "changes_form": changes_form or RequestChangesForm(initial=initial),
+        "comment_form": comment_form or CommentForm(),
+        "error": error,
+    }
+    return render(request, "review/review_page.html", context, status=status)
+
+
+@login_required
+@require_POST
+def sign(request, pk):
+    post = _load(pk)
+    _require_reviewer(request.user)
+    form = SignForm(request.POST, checklist=ReviewPolicy.current().checklist)
+    if not form.is_valid():
+        return _render_review(request, post, status=400, sign_form=form)
+    data = form.cleaned_data
+    try:
+        signature = services.revision_sign(
+            post, user=request.user, password=data["password"], attested=data["attest"],
+            checklist=data["checklist"], expected_state=data["expected_state"],
+            expected_revision=data["expected_revision"],
+        )
+    except http.REFUSALS as exc:
+        _put_errors(form, exc)
+        return _render_review(request, _load(pk), status=http.status_for(exc), sign_form=form)
+    post = _load(pk)
+    if post.workflow.state == State.APPROVED:
+        messages.success(request, f"You signed “{post.title}”. It is approved and can be published.")
+    elif post.workflow.state == State.PUBLISHED:
+        messages.success(request, f"You signed “{post.title}” again; its review date is now "
+                                  f"{timezone.localtime(signature.signed_at):%d %b %Y}.")
+    else:
+        messages.success(request, f"You signed “{post.title}”. It now waits for the other sign-offs.")
+    return redirect("review:queue")
+
+
+@login_required
+@require_POST
+def request_changes(request, pk):
+    post = _load(pk)
+    _require_reviewer(request.user)
+    form = RequestChangesForm(request.POST)
+    if not form.is_valid():
+        return _render_review(request, post, status=400, changes_form=form)
+    try:
+        services.post_request_changes(post, user=request.user, comment=form.cleaned_data["comment"],
+                                      quote=form.quote(), expected_state=form.cleaned_data["expected_state"])
+    except http.REFUSALS as exc:
+        _put_errors(form, exc)
+        return _render_review(request, _load(pk), status=http.status_for(exc), changes_form=form)
+    messages.success(request, f"“{post.title}” went back to {post.author.get_full_name() or post.author} "
+                              "with your comments.")
+    return redirect("review:queue")
+
+
+@login_required
+@require_POST
+def comment_create(request, pk):
+    post = _load(pk)
+    _require_reader(request.user, post.workflow)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return _render_review(request, post, status=400, comment_form=form)
+    try:
+        services.comment_add(post=post, user=request.user, body=form.cleaned_data["body"], quote=form.quote())
+    except http.REFUSALS as exc:
+        _put_errors(form, exc)
+        return _render_review(request, post, status=http.status_for(exc), comment_form=form)
+    messages.success(request, "Your comment was added.")
+    return redirect("review:post", pk=post.pk)
+
+
+@login_required
+@require_POST
+def comment_resolve(request, pk, comment_pk):
+    post = _load(pk)
+    _require_reader(request.user, post.workflow)
+    comment = get_object_or_404(Comment, pk=comment_pk, post=post)
+    try:
+        services.comment_resolve(comment, user=request.user)
+    except http.REFUSALS as exc:
+        return _render_review(request, post, status=http.status_for(exc), error=http.message_for(exc))
+    messages.success(request, "The comment is resolved.")
+    return redirect("review:post", pk=post.pk)

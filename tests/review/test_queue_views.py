@@ -1,0 +1,233 @@
+"""The approval queue at /review/: tabs, rows, claim and assign, access, and a query count that stays flat."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from review import services
+from review.models import AuditEvent
+from review.states import State
+from tests import factories
+
+QUEUE = "/review/"
+
+
+def _submitted(post, *, ago):
+    """Pretend `post` was submitted `ago` in the past (the queue orders by it)."""
+    post.workflow.__class__.objects.filter(pk=post.workflow.pk).update(submitted_at=timezone.now() - ago)
+
+
+@pytest.fixture
+def reviewer_client(client, reviewer):
+    client.force_login(reviewer)
+    return client
+
+
+def test_queue_refuses_author(client, author):
+    client.force_login(author)
+    assert client.get(QUEUE).status_code == 403
+
+
+def test_queue_refuses_publisher_without_reviewer_profile(client, publisher):
+    client.force_login(publisher)
+    assert client.get(QUEUE).status_code == 403
+
+
+def test_queue_sends_anonymous_visitor_to_log_in(client, db):
+    response = client.get(QUEUE)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_queue_waiting_lists_oldest_first_linked_by_title(reviewer_client, post_in):
+    newer = post_in(State.IN_REVIEW, title="Newer article about sunscreen")
+    older = post_in(State.IN_REVIEW, title="Older article about pico laser")
+    _submitted(newer, ago=timedelta(hours=1))
+    _submitted(older, ago=timedelta(days=2))
+    post_in(State.DRAFT, title="A draft nobody should see")
+
+    response = reviewer_client.get(QUEUE)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.index("Older article about pico laser") < html.index("Newer article about sunscreen")
+    assert f'<a href="{reverse("review:post", args=[older.pk])}">Older article about pico laser</a>' in html
+    assert "A draft nobody should see" not in html
+    assert "2\xa0days" in html  # waiting time
+
+
+def test_queue_row_shows_author_words_and_first_review(reviewer_client, post_in, author):
+    post = post_in(State.IN_REVIEW)
+
+    html = reviewer_client.get(QUEUE).content.decode()
+
+    assert author.get_full_name() in html
+    assert f"<td>{post.current_revision.word_count}</td>" in html
+    assert "No, first review" in html
+
+
+def test_queue_row_says_reviewed_before_after_an_earlier_signature(reviewer_client, post_in, author):
+    post = post_in(State.APPROVED)
+    services.post_save_draft(post, user=author, title="Caring for your skin after laser, revised",
+                             summary="", body="New body text.")
+    services.post_submit(post, user=author)
+
+    html = reviewer_client.get(QUEUE).content.decode()
+
+    assert "Caring for your skin after laser, revised" in html
+    assert "<td>Yes</td>" in html
+
+
+def test_queue_tabs_show_counts(reviewer_client, reviewer, post_in):
+    post_in(State.IN_REVIEW)
+    mine = post_in(State.IN_REVIEW)
+    services.post_claim(mine, user=reviewer)
+    post_in(State.APPROVED)
+
+    response = reviewer_client.get(QUEUE)
+
+    assert [(t.key, n) for t, n in response.context["tabs"]] == [
+        ("waiting", 2), ("assigned", 1), ("rereview", 0), ("signed", 1),
+    ]
+
+
+def test_queue_rereview_tab_lists_flagged_published_posts(reviewer_client, post_in):
+    post = post_in(State.PUBLISHED, title="Old but live article")
+    services.flag_rereviews_due(now=timezone.now() + timedelta(days=400))
+
+    response = reviewer_client.get(QUEUE + "?tab=rereview")
+
+    assert "Old but live article" in response.content.decode()
+    assert [w.post_id for w in response.context["rows"]] == [post.pk]
+
+
+def test_queue_recently_signed_tab_lists_my_signatures(reviewer_client, post_in):
+    post_in(State.APPROVED, title="Signed this morning")
+
+    html = reviewer_client.get(QUEUE + "?tab=signed").content.decode()
+
+    assert "Signed this morning" in html
+    assert "Medical accuracy review" in html
+
+
+def test_queue_hides_posts_the_reviewer_wrote(client, author_reviewer, reviewer, publisher):
+    factories.make_post(author=author_reviewer, state=State.IN_REVIEW, title="My own article")
+    client.force_login(author_reviewer)
+
+    response = client.get(QUEUE)
+
+    assert "My own article" not in response.content.decode()
+
+
+def test_claim_assigns_post_to_reviewer(reviewer_client, reviewer, post_in):
+    post = post_in(State.IN_REVIEW)
+
+    response = reviewer_client.post(reverse("review:claim", args=[post.pk]), {"expected_state": State.IN_REVIEW})
+
+    assert response.status_code == 302
+    post.workflow.refresh_from_db()
+    assert post.workflow.assignee == reviewer
+    assert AuditEvent.objects.filter(action="claim", post=post).count() == 1
+    html = reviewer_client.get(QUEUE + "?tab=assigned").content.decode()
+    assert post.title in html
+
+
+def test_claim_taken_by_colleague_is_409_with_their_name(reviewer_client, second_reviewer, post_in):
+    post = post_in(State.IN_REVIEW)
+    services.post_claim(post, user=second_reviewer)
+
+    response = reviewer_client.post(reverse("review:claim", args=[post.pk]), {"expected_state": State.IN_REVIEW})
+
+    assert response.status_code == 409
+    assert "Dr. Goh Mei Lin has already taken this post" in response.content.decode()
+    post.workflow.refresh_from_db()
+    assert post.workflow.assignee == second_reviewer
+
+
+def test_claim_after_post_left_review_is_409(reviewer_client, second_reviewer, post_in):
+    post = post_in(State.IN_REVIEW)
+    services.post_request_changes(post, user=second_reviewer, comment="Cite a source.")
+
+    response = reviewer_client.post(reverse("review:claim", args=[post.pk]), {"expected_state": State.IN_REVIEW})
+
+    assert response.status_code == 409
+    assert "requested changes" in response.content.decode()
+
+
+def test_assign_by_publisher_names_reviewer_and_emails_them(client, reviewer, publisher, post_in, mailoutbox,
+                                                            django_capture_on_commit_callbacks):
+    post = post_in(State.IN_REVIEW)
+    client.force_login(publisher)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("review:assign", args=[post.pk]),
+                               {"reviewer": reviewer.pk, "expected_state": State.IN_REVIEW})
+
+    assert response.status_code == 302
+    post.workflow.refresh_from_db()
+    assert post.workflow.assignee == reviewer
+    assert [m.subject for m in mailoutbox] == [f"Assigned to you for review: {post.title}"]
+    assert mailoutbox[0].to == [reviewer.email]
+
+
+def test_assign_by_reviewer_is_refused(reviewer_client, second_reviewer, post_in):
+    post = post_in(State.IN_REVIEW)
+
+    response = reviewer_client.post(reverse("review:assign", args=[post.pk]), {"reviewer": second_reviewer.pk})
+
+    assert response.status_code == 403
+
+
+def test_assign_to_the_posts_author_is_refused(client, author_reviewer, reviewer, publisher):
+    post = factories.make_post(author=author_reviewer, state=State.IN_REVIEW)
+    client.force_login(publisher)
+
+    response = client.post(reverse("review:assign", args=[post.pk]), {"reviewer": author_reviewer.pk})
+
+    assert response.status_code == 400
+    post.workflow.refresh_from_db()
+    assert post.workflow.assignee is None
+
+
+def _fill_every_tab(n, *, author, reviewer, publisher):
+    for i in range(n):
+        factories.make_post(author=author, reviewer=reviewer, state=State.IN_REVIEW, title=f"Waiting {i}")
+        assigned = factories.make_post(author=author, reviewer=reviewer, state=State.IN_REVIEW, title=f"Mine {i}")
+        services.post_claim(assigned, user=reviewer)
+        factories.make_post(author=author, reviewer=reviewer, publisher=publisher, state=State.PUBLISHED,
+                            title=f"Live {i}")
+    services.flag_rereviews_due(now=timezone.now() + timedelta(days=400))
+
+
+def test_queue_query_count_does_not_grow_with_rows(client, settings, author, reviewer, publisher):
+    # A cheap password hash: this test signs a hundred posts and measures queries, not hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    reviewer.set_password(factories.PASSWORD)
+    reviewer.save()
+    reviewer.groups.add(*publisher.groups.all())  # sees the assign menu as well
+    user = type(reviewer).objects.get(pk=reviewer.pk)
+    client.force_login(user)
+    tabs = ["waiting", "assigned", "rereview", "signed"]
+
+    def measure():
+        counts = {}
+        for tab in tabs:
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(QUEUE, {"tab": tab})
+            counts[tab] = (len(queries.captured_queries), len(response.context["rows"]))
+        return counts
+
+    _fill_every_tab(1, author=author, reviewer=user, publisher=publisher)
+    with_one = measure()
+    _fill_every_tab(49, author=author, reviewer=user, publisher=publisher)
+    with_fifty = measure()
+
+    assert {tab: rows for tab, (_, rows) in with_one.items()} == {"waiting": 2, "assigned": 1, "rereview": 1, "signed": 1}
+    assert {tab: rows for tab, (_, rows) in with_fifty.items()} == {"waiting": 100, "assigned": 50, "rereview": 50,
+                                                                     "signed": 50}
+    print("queries per tab with 1 and 50 rows:", with_one, with_fifty)
+    assert {tab: n for tab, (n, _) in with_fifty.items()} == {tab: n for tab, (n, _) in with_one.items()}
