@@ -34,13 +34,13 @@ def _load(pk) -> Post:
     )
 
 
-def _put_errors(form, exc: Exception):
-    """Show a refusal next to the field it is about, or above the form."""
+def _put_errors(form, exc: Exception) -> str:
+    """Show bad input next to its field; return any other refusal, for the top of the page."""
     if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, http.message_for(exc))
+        return ""
+    return http.message_for(exc)
 
 
 # --- the queue
@@ -149,7 +149,8 @@ def _render_review(request, post, *, status=200, sign_form=None, changes_form=No
         for c in comments if c.is_open and c.quote_exact and c.revision_id == revision.pk
     ]
     can_decide = workflow.state in DECISION_STATES and permissions.can_review(workflow, user)
-    already_signed = any(s.signer_id == user.pk for s in signatures)
+    # Re-signing a live version renews it; a version in review takes one signature per signer.
+    already_signed = workflow.state == State.IN_REVIEW and any(s.signer_id == user.pk for s in signatures)
     initial = {"expected_state": workflow.state, "expected_revision": revision.pk if revision else None}
     context = {
         "post": post,
@@ -196,8 +197,8 @@ def sign(request, pk):
             expected_revision=data["expected_revision"],
         )
     except http.REFUSALS as exc:
-        _put_errors(form, exc)
-        return _render_review(request, _load(pk), status=http.status_for(exc), sign_form=form)
+        error = _put_errors(form, exc)
+        return _render_review(request, _load(pk), status=http.status_for(exc), sign_form=form, error=error)
     post = _load(pk)
     if post.workflow.state == State.APPROVED:
         messages.success(request, f"You signed “{post.title}”. It is approved and can be published.")
@@ -221,8 +222,8 @@ def request_changes(request, pk):
         services.post_request_changes(post, user=request.user, comment=form.cleaned_data["comment"],
                                       quote=form.quote(), expected_state=form.cleaned_data["expected_state"])
     except http.REFUSALS as exc:
-        _put_errors(form, exc)
-        return _render_review(request, _load(pk), status=http.status_for(exc), changes_form=form)
+        error = _put_errors(form, exc)
+        return _render_review(request, _load(pk), status=http.status_for(exc), changes_form=form, error=error)
     messages.success(request, f"“{post.title}” went back to {post.author.get_full_name() or post.author} "
                               "with your comments.")
     return redirect("review:queue")
@@ -239,8 +240,8 @@ def comment_create(request, pk):
     try:
         services.comment_add(post=post, user=request.user, body=form.cleaned_data["body"], quote=form.quote())
     except http.REFUSALS as exc:
-        _put_errors(form, exc)
-        return _render_review(request, post, status=http.status_for(exc), comment_form=form)
+        error = _put_errors(form, exc)
+        return _render_review(request, post, status=http.status_for(exc), comment_form=form, error=error)
     messages.success(request, "Your comment was added.")
     return redirect("review:post", pk=post.pk)
 

@@ -1,0 +1,118 @@
+"""Workflow emails: who gets them, what they say (plain text and HTML), and that a failure never undoes the action."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.mail.backends.base import BaseEmailBackend
+from django.utils import timezone
+
+from review import services
+from review.states import State
+from tests.factories import PASSWORD
+
+
+class BrokenBackend(BaseEmailBackend):
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("SMTP server is down")
+
+
+@pytest.fixture
+def run_on_commit(django_capture_on_commit_callbacks):
+    def run():
+        return django_capture_on_commit_callbacks(execute=True)
+    return run
+
+
+def html_of(message):
+    return message.alternatives[0][0]
+
+
+def test_submit_emails_every_reviewer_with_link_to_review_page(post_in, reviewer, second_reviewer, author,
+                                                               mailoutbox, run_on_commit):
+    post = post_in(State.DRAFT)
+
+    with run_on_commit():
+        services.post_submit(post, user=author)
+
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.subject == f"Waiting for your review: {post.title}"
+    assert sorted(message.to) == sorted([reviewer.email, second_reviewer.email])
+    assert f"/review/posts/{post.pk}/" in message.body
+    assert f'href="http://127.0.0.1:8000/review/posts/{post.pk}/"' in html_of(message)
+
+
+def test_resubmit_emails_only_the_assigned_reviewer(post_in, reviewer, second_reviewer, author,
+                                                    mailoutbox, run_on_commit):
+    post = post_in(State.IN_REVIEW)
+    services.post_claim(post, user=second_reviewer)
+    services.post_request_changes(post, user=second_reviewer, comment="Cite a source.")
+
+    with run_on_commit():
+        services.post_resubmit(post, user=author)
+
+    assert [(m.subject, m.to) for m in mailoutbox] == [
+        (f"Revised and waiting for your review: {post.title}", [second_reviewer.email]),
+    ]
+
+
+def test_request_changes_emails_author_with_the_comment(post_in, reviewer, author, mailoutbox, run_on_commit):
+    post = post_in(State.IN_REVIEW)
+
+    with run_on_commit():
+        services.post_request_changes(post, user=reviewer, comment="Please cite a source for the collagen claim.",
+                                      quote={"exact": "stimulate collagen production"})
+
+    message = mailoutbox[-1]
+    assert message.subject == f"Changes requested: {post.title}"
+    assert message.to == [author.email]
+    assert "Dr. Ian Tan asked for changes before signing this article." in message.body
+    assert "On “stimulate collagen production”:\nPlease cite a source for the collagen claim." in message.body
+    assert "Please cite a source for the collagen claim." in html_of(message)
+
+
+def test_approve_emails_author_with_signer_and_credentials(post_in, reviewer, author, mailoutbox, run_on_commit):
+    post = post_in(State.IN_REVIEW)
+
+    with run_on_commit():
+        services.revision_sign(post, user=reviewer, password=PASSWORD, attested=True)
+
+    message = mailoutbox[-1]
+    assert message.subject == f"Approved: {post.title}"
+    assert message.to == [author.email]
+    assert "- Dr. Ian Tan, MBBS (Singapore) (Medical accuracy review)" in message.body
+    assert "Dr. Ian Tan, MBBS (Singapore)" in html_of(message)
+
+
+def test_publish_emails_author(post_in, publisher, author, mailoutbox, run_on_commit):
+    post = post_in(State.APPROVED)
+
+    with run_on_commit():
+        services.post_publish(post, user=publisher)
+
+    assert [(m.subject, m.to) for m in mailoutbox] == [(f"Published: {post.title}", [author.email])]
+    assert "This article is now on the public site." in mailoutbox[0].body
+
+
+def test_rereview_due_emails_reviewers(post_in, reviewer, second_reviewer, mailoutbox, run_on_commit):
+    post = post_in(State.PUBLISHED)
+
+    with run_on_commit():
+        services.flag_rereviews_due(now=timezone.now() + timedelta(days=400))
+
+    message = mailoutbox[-1]
+    assert message.subject == f"Re-review due: {post.title}"
+    assert sorted(message.to) == sorted([reviewer.email, second_reviewer.email])
+    assert "Re-sign it as it stands, or request changes." in message.body
+
+
+def test_email_failure_is_logged_and_action_stands(post_in, reviewer, author, settings, caplog, run_on_commit):
+    settings.EMAIL_BACKEND = "tests.review.test_notifications.BrokenBackend"
+    post = post_in(State.IN_REVIEW)
+
+    with run_on_commit():
+        services.post_request_changes(post, user=reviewer, comment="Cite it.")
+
+    post.workflow.refresh_from_db()
+    assert post.workflow.state == State.CHANGES_REQUESTED
+    assert f"Could not send 'Changes requested: {post.title}'" in caplog.text
