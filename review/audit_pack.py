@@ -1,0 +1,110 @@
+"""The audit pack: everything that happened to one post, in one export (JSON, and HTML for people)."""
+
+from pathlib import Path
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from content import claims
+from content.models import Post
+from review import audit, signing
+from review.diffing import reader_text, word_diff
+from review.models import Signature
+
+
+def _when(value):
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def build(post: Post) -> dict:
+    """A plain, JSON-ready record of the post's whole history."""
+    revisions = list(post.revisions.select_related("author").order_by("number"))
+    signatures = list(Signature.objects.filter(revision__post=post).select_related("revision").order_by("signed_at"))
+    comments = list(post.comments.select_related("author", "revision", "resolved_by").order_by("created_at"))
+    events = list(post.audit_events.order_by("seq"))
+    rules = claims.active_rules()
+    chain = audit.verify()
+    previous = None
+    revision_records = []
+    for revision in revisions:
+        revision_records.append({
+            "number": revision.number,
+            "title": revision.title,
+            "summary": revision.summary,
+            "body": revision.body,
+            "author": revision.author.get_username(),
+            "created_at": _when(revision.created_at),
+            "content_hash": revision.content_hash,
+            "hash_verifies": revision.is_intact,
+            "is_live": revision.pk == post.live_revision_id,
+            "diff_from_previous": [
+                {"op": piece.op, "text": piece.text}
+                for piece in word_diff(reader_text(previous), reader_text(revision))
+            ],
+            "findings": [f.to_dict() for f in claims.lint(revision.body, rules=rules)],
+        })
+        previous = revision
+    return {
+        "post": {
+            "slug": post.slug,
+            "title": post.title,
+            "author": post.author.get_username(),
+            "state": post.workflow.get_state_display(),
+            "created_at": _when(post.created_at),
+            "first_published_at": _when(post.first_published_at),
+            "live_revision": post.live_revision.number if post.live_revision_id else None,
+        },
+        "exported_at": _when(timezone.now()),
+        "revisions": revision_records,
+        "signatures": [
+            {
+                "revision": s.revision.number,
+                "printed_name": s.printed_name,
+                "credentials": s.credentials,
+                "registration_number": s.registration_number,
+                "meaning": s.get_meaning_display(),
+                "signed_at": _when(s.signed_at),
+                "revision_hash": s.revision_hash,
+                "statement": s.statement,
+                "details": s.details,
+                "verifies": signing.is_valid(s, s.revision),
+            }
+            for s in signatures
+        ],
+        "comments": [
+            {
+                "revision": c.revision.number,
+                "author": c.author.get_username(),
+                "body": c.body,
+                "quote": c.quote_exact,
+                "created_at": _when(c.created_at),
+                "resolved_at": _when(c.resolved_at),
+                "resolved_by": c.resolved_by.get_username() if c.resolved_by else None,
+            }
+            for c in comments
+        ],
+        "audit_events": [
+            {
+                "seq": e.seq,
+                "at": _when(e.created_at),
+                "actor": e.actor_name,
+                "action": e.action,
+                "from_state": e.from_state,
+                "to_state": e.to_state,
+                "revision_hash": e.revision_hash,
+                "detail": e.detail,
+                "hash": e.hash,
+            }
+            for e in events
+        ],
+        "audit_chain": {"intact": chain.ok, "events_verified": chain.count, "problem": chain.problem},
+    }
+
+
+CSS_FILE = Path(__file__).resolve().parent.parent / "static" / "css" / "audit-pack.css"
+
+
+def render_html(pack: dict, *, standalone: bool = False) -> str:
+    """The pack as a page; `standalone` embeds the stylesheet so an exported file reads well on its own."""
+    context = {"pack": pack, "standalone": standalone, "css": CSS_FILE.read_text() if standalone else ""}
+    return render_to_string("review/audit_pack.html", context)
