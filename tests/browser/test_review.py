@@ -1,0 +1,116 @@
+"""A doctor works the review queue in a real browser: comment on a passage, request changes, approve and sign."""
+
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from review import services
+from review.anchoring import text_of
+from review.models import Comment, Signature
+from review.states import State
+from tests.factories import make_post
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+BODY = """Pico laser 💫 treatments may **stimulate collagen production** in the weeks after treatment.
+
+## Aftercare
+
+- Use SPF 50 every day.
+- Avoid retinoids for five days.
+"""
+
+
+def select_passage(page, passage):
+    """Select `passage` inside the article the way a mouse drag would."""
+    page.evaluate(
+        """(passage) => {
+            const root = document.querySelector('[data-annotate-root]');
+            const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+            let node;
+            while ((node = walker.nextNode())) {
+                const at = node.data.indexOf(passage);
+                if (at === -1) continue;
+                const range = document.createRange();
+                range.setStart(node, at);
+                range.setEnd(node, at + passage.length);
+                const selection = window.getSelection();
+                selection.removeAllRanges();
+                selection.addRange(range);
+                root.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
+                return;
+            }
+            throw new Error('passage not found: ' + passage);
+        }""",
+        passage,
+    )
+
+
+def test_reviewer_comments_requests_changes_then_approves_and_signs(page, login, author, reviewer, publisher):
+    post = make_post(author=author, state=State.IN_REVIEW, title="Pico laser for open pores", body=BODY)
+    login(reviewer)
+
+    page.goto("/review/")
+    expect(page.get_by_role("link", name="Waiting 1")).to_be_visible()
+    page.get_by_role("link", name="Pico laser for open pores").click()
+    expect(page.get_by_role("heading", name="First review: the whole text is new")).to_be_visible()
+
+    select_passage(page, "stimulate collagen production")
+    expect(page.locator("[data-quote-preview]")).to_contain_text("stimulate collagen production")
+    page.get_by_label("Comment", exact=True).fill("Which study shows this? Please cite it.")
+    page.get_by_role("button", name="Add comment").click()
+
+    expect(page.locator("mark.comment-mark")).to_have_text("stimulate collagen production")
+    comment = Comment.objects.get()
+    text = text_of(post.current_revision.html)
+    assert text[comment.quote_start:comment.quote_end] == "stimulate collagen production"  # code points, emoji before
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "review-page.png"), full_page=True)
+
+    page.get_by_role("button", name="Request changes").click()
+    expect(page.get_by_text("Say what needs to change before sending the post back.")).to_be_visible()
+    page.get_by_label("What needs to change").fill("See my comment on the collagen claim.")
+    page.get_by_role("button", name="Request changes").click()
+    expect(page.get_by_text("went back to")).to_be_visible()
+
+    # The author cites a source and sends it back.
+    post.refresh_from_db()
+    services.post_save_draft(post, user=author, title=post.current_revision.title, summary="",
+                             body=BODY.replace("treatment.", "treatment [1].\n\n[1] Example et al., 2024."))
+    services.post_resubmit(post, user=author)
+
+    page.goto("/review/")
+    page.get_by_role("link", name="Pico laser for open pores").click()
+    expect(page.locator(".diff-text")).to_contain_text("Example et al.")  # nothing signed yet: all of it is new
+    expect(page.locator("mark.comment-mark")).to_have_text("stimulate collagen production")  # carried forward
+    for item in ("Claims are accurate and current", "Risks and side effects are stated", "No promise of results",
+                 "Sources are cited"):
+        page.get_by_label(item).check()
+    page.get_by_role("button", name="Approve and sign").click()
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_label("I have reviewed").check()
+    page.screenshot(path=str(SCREENSHOTS / "review-signing.png"))
+    page.get_by_role("button", name="Sign", exact=True).click()
+
+    expect(page.get_by_text("It is approved and can be published.")).to_be_visible()
+    post.workflow.refresh_from_db()
+    assert post.workflow.state == State.APPROVED
+    assert Signature.objects.get().printed_name == "Dr. Ian Tan"
+
+
+def test_wrong_password_does_not_sign(page, login, author, reviewer):
+    make_post(author=author, state=State.IN_REVIEW, title="Sunscreen after laser")
+    login(reviewer)
+
+    page.goto("/review/")
+    page.get_by_role("link", name="Sunscreen after laser").click()
+    for item in ("Claims are accurate and current", "Risks and side effects are stated", "No promise of results",
+                 "Sources are cited"):
+        page.get_by_label(item).check()
+    page.get_by_role("button", name="Approve and sign").click()
+    page.get_by_label("Password").fill("a wrong password")
+    page.get_by_label("I have reviewed").check()
+    page.get_by_role("button", name="Sign", exact=True).click()
+
+    expect(page.get_by_text("That password is not correct. Nothing was signed.")).to_be_visible()
+    expect(page.get_by_label("Sources are cited")).to_be_checked()
+    assert not Signature.objects.exists()
