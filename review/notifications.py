@@ -99,6 +99,19 @@ def send(subject: str, to: list[str], context: dict) -> bool:
         message.attach_alternative(render_to_string("review/email/notification.html", context), "text/html")
         message.send()
         return True
-    except Exception:  # the action stands; the failure is logged for an administrator
+    except Exception as exc:  # the action stands; an administrator sees the failure
         logger.exception("Could not send %r to %s", subject, ", ".join(to))
+        record_failure(subject, to, context, exc)
         return False
+
+
+def record_failure(subject: str, to: list[str], context: dict, exc: Exception) -> None:
+    """Put an undelivered email in the audit trail, where the admin's Audit events list shows it."""
+    try:
+        with transaction.atomic():
+            audit.record(
+                "notification_failed", post=context.get("post"),
+                detail={"subject": subject, "recipients": len(to), "error": f"{type(exc).__name__}: {exc}"[:300]},
+            )
+    except Exception:  # the database is unreachable too; the log line above is all we can leave
+        logger.exception("Could not record the failed email %r", subject)
