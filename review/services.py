@@ -489,7 +489,7 @@ def comments_carry_forward(post, *, to_revision) -> int:
 @transaction.atomic
 def comment_resolve(comment: Comment, *, user) -> Comment:
     """Mark a comment as dealt with; resolving it twice changes nothing."""
-    comment = Comment.objects.select_for_update().select_related("post").get(pk=comment.pk)
+    comment = Comment.objects.select_for_update(of=("self",)).select_related("post").get(pk=comment.pk)
     if not permissions.can_comment(comment.post.workflow, user):
         raise PermissionDenied("You may not resolve comments on this post.")
     if comment.resolved_at is not None:
