@@ -1,0 +1,99 @@
+"""Article pages answer conditional requests, and every change readers must see changes the validators."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.http import http_date
+
+from review import services
+from review.models import ReviewPolicy
+from review.states import State
+from tests.factories import PASSWORD
+from tests.public.test_pages import text_of
+from tests.public.test_tampering import tamper
+
+
+def test_article_has_etag_last_modified_and_revalidation_headers(client, published):
+    post = published()
+    response = client.get(f"/blog/{post.slug}/")
+    assert response["ETag"].startswith('"')
+    assert response["Last-Modified"] == http_date(post.published_at.timestamp())
+    assert set(response["Cache-Control"].split(", ")) == {"public", "max-age=0", "must-revalidate"}
+
+
+def test_article_matching_etag_is_304_without_a_body(client, published):
+    post = published()
+    etag = client.get(f"/blog/{post.slug}/")["ETag"]
+    response = client.get(f"/blog/{post.slug}/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response["ETag"] == etag
+
+
+def test_article_unchanged_since_last_modified_is_304(client, published):
+    post = published()
+    last_modified = client.get(f"/blog/{post.slug}/")["Last-Modified"]
+    assert client.get(f"/blog/{post.slug}/", HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 304
+
+
+def test_article_republished_version_gets_a_new_etag(client, published, author, reviewer, publisher):
+    post = published(body="First words.")
+    etag = client.get(f"/blog/{post.slug}/")["ETag"]
+    services.post_save_draft(post, user=author, title="New title", summary="", body="Second words.")
+    services.post_submit(post, user=author)
+    services.revision_sign(post, user=reviewer, password=PASSWORD, attested=True)
+    services.post_publish(post, user=publisher)
+    response = client.get(f"/blog/{post.slug}/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert "Second words." in response.content.decode()
+
+
+def test_article_unpublished_answers_404_even_to_a_cached_etag(client, published, publisher):
+    post = published()
+    etag = client.get(f"/blog/{post.slug}/")["ETag"]
+    services.post_unpublish(post, user=publisher)
+    assert client.get(f"/blog/{post.slug}/", HTTP_IF_NONE_MATCH=etag).status_code == 404
+
+
+def test_article_tampered_answers_404_even_to_a_cached_etag(client, published):
+    from content.models import Revision
+
+    post = published()
+    etag = client.get(f"/blog/{post.slug}/")["ETag"]
+    tamper(Revision, post.live_revision_id, body="changed")
+    assert client.get(f"/blog/{post.slug}/", HTTP_IF_NONE_MATCH=etag).status_code == 404
+
+
+def test_article_re_review_changes_the_etag(client, published, second_reviewer):
+    post = published()
+    etag = client.get(f"/blog/{post.slug}/")["ETag"]
+    services.revision_sign(post, user=second_reviewer, password=PASSWORD, attested=True)
+    response = client.get(f"/blog/{post.slug}/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert "Medically reviewed by Dr. Goh Mei Lin" in text_of(response)
+
+
+def test_article_review_policy_change_changes_the_etag(client, published):
+    post = published()
+    etag = client.get(f"/blog/{post.slug}/")["ETag"]
+    ReviewPolicy.objects.create(rereview_days=30)
+    response = client.get(f"/blog/{post.slug}/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    due = timezone.localtime(post.live_revision.signatures.get().signed_at) + timedelta(days=30)
+    assert f"{due:%-d %b %Y}" in response.content.decode()
+
+
+def test_article_scheduled_is_public_as_soon_as_workflow_tick_publishes_it(client, post_in):
+    from django.core.management import call_command
+
+    from review.models import Workflow
+
+    post = post_in(State.SCHEDULED)
+    assert client.get(f"/blog/{post.slug}/").status_code == 404
+    Workflow.objects.filter(post=post).update(scheduled_for=timezone.now() - timedelta(minutes=1))
+    call_command("workflow_tick", stdout=open("/dev/null", "w"))
+    assert client.get(f"/blog/{post.slug}/").status_code == 200
+
+
+def test_index_must_be_revalidated(client, db):
+    assert set(client.get("/blog/")["Cache-Control"].split(", ")) == {"public", "max-age=0", "must-revalidate"}

@@ -1,0 +1,61 @@
+"""The article page, the index, the feed and the sitemap cost the same number of queries for 1 post or 50."""
+
+import pytest
+
+from tests.factories import make_post
+
+# posts, signatures with reviewers, review policy (+ a count for the index's paginator)
+ARTICLE_QUERIES = 3
+INDEX_QUERIES = 4
+FEED_QUERIES = 3
+REVIEWER_QUERIES = 5
+
+
+@pytest.fixture
+def many_published(author, reviewer, publisher):
+    def make(count):
+        from review.states import State
+
+        return [make_post(author=author, reviewer=reviewer, publisher=publisher, state=State.PUBLISHED,
+                          title=f"Article {n}") for n in range(count)]
+
+    return make
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_article_page_query_count_is_constant(client, many_published, django_assert_num_queries, count):
+    posts = many_published(count)
+    with django_assert_num_queries(ARTICLE_QUERIES):
+        assert client.get(f"/blog/{posts[0].slug}/").status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_article_not_modified_query_count_is_constant(client, many_published, django_assert_num_queries, count):
+    posts = many_published(count)
+    etag = client.get(f"/blog/{posts[-1].slug}/")["ETag"]
+    with django_assert_num_queries(ARTICLE_QUERIES):
+        assert client.get(f"/blog/{posts[-1].slug}/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_index_query_count_is_constant(client, many_published, django_assert_num_queries, count):
+    many_published(count)
+    with django_assert_num_queries(INDEX_QUERIES):
+        assert client.get("/blog/").status_code == 200
+    if count > 10:
+        with django_assert_num_queries(INDEX_QUERIES):
+            assert client.get("/blog/?page=5").status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_feed_query_count_is_constant(client, many_published, django_assert_num_queries, count):
+    many_published(count)
+    with django_assert_num_queries(FEED_QUERIES):
+        assert client.get("/blog/feed/").status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_reviewer_page_query_count_is_constant(client, many_published, reviewer, django_assert_num_queries, count):
+    many_published(count)
+    with django_assert_num_queries(REVIEWER_QUERIES):
+        assert client.get(f"/reviewers/{reviewer.reviewer_profile.slug}/").status_code == 200

@@ -1,0 +1,89 @@
+"""A review line is always true: a revision or signature changed behind the application's back is never shown."""
+
+import pytest
+from django.db import connection
+
+from content.models import Revision
+from review import selectors
+from review.models import Signature
+
+
+def tamper(model, pk, **values):
+    """Change a row directly in the database, as someone bypassing the application would."""
+    table = model._meta.db_table
+    assignments = ", ".join(f"{connection.ops.quote_name(column)} = %s" for column in values)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET {assignments} WHERE id = %s", [*values.values(), pk])  # noqa: S608
+
+
+def assert_not_public(client, post, reviewer):
+    assert client.get(f"/blog/{post.slug}/").status_code == 404
+    for path in ("/blog/", "/blog/feed/", "/sitemap.xml", f"/reviewers/{reviewer.reviewer_profile.slug}/"):
+        response = client.get(path)
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert post.slug not in body, path
+        assert "Medically reviewed by" not in body, path
+
+
+@pytest.mark.parametrize("field, value", [
+    ("body", "Pico laser cures everything."),
+    ("html", "<p>Pico laser cures everything.</p>"),
+    ("title", "A different title"),
+    ("summary", "A different summary"),
+])
+def test_tampered_revision_is_never_served(client, published, reviewer, field, value):
+    post = published()
+    tamper(Revision, post.live_revision_id, **{field: value})
+    assert_not_public(client, post, reviewer)
+
+
+def test_tampered_revision_with_recomputed_hash_is_never_served(client, published, reviewer):
+    post = published()
+    revision = post.live_revision
+    revision.body = "Pico laser cures everything."
+    tamper(Revision, revision.pk, body=revision.body, content_hash=revision.compute_hash())
+    assert_not_public(client, post, reviewer)
+
+
+@pytest.mark.parametrize("field, value", [
+    ("printed_name", "Prof. Famous Name"),
+    ("credentials", "FRCP (London)"),
+    ("revision_hash", "0" * 64),
+])
+def test_tampered_signature_is_never_displayed(client, published, reviewer, field, value):
+    post = published()
+    tamper(Signature, post.live_revision.signatures.get().pk, **{field: value})
+    assert_not_public(client, post, reviewer)
+    assert value not in client.get(f"/blog/{post.slug}/").content.decode()
+
+
+def test_tampered_signature_date_is_never_displayed(client, published, reviewer):
+    post = published()
+    signature = post.live_revision.signatures.get()
+    tamper(Signature, signature.pk, signed_at=signature.signed_at.replace(year=signature.signed_at.year + 1))
+    assert_not_public(client, post, reviewer)
+
+
+def test_tampered_article_leaves_the_others_listed(client, published, reviewer):
+    kept = published(title="Kept article")
+    spoiled = published(title="Spoiled article")
+    tamper(Revision, spoiled.live_revision_id, body="changed")
+    body = client.get("/blog/").content.decode()
+    assert "Kept article" in body and "Spoiled article" not in body
+    assert client.get(f"/blog/{kept.slug}/").status_code == 200
+
+
+def test_selector_public_review_for_is_none_when_tampered(published):
+    post = published()
+    assert selectors.public_review_for(post) is not None
+    tamper(Revision, post.live_revision_id, body="changed")
+    post.refresh_from_db()
+    post.live_revision = Revision.objects.get(pk=post.live_revision_id)
+    assert selectors.public_review_for(post) is None
+
+
+def test_selector_public_review_for_unpublished_post_is_none(post_in):
+    from review.states import State
+
+    assert selectors.public_review_for(post_in(State.APPROVED)) is None
