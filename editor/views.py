@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from content.models import Post
 from content.rendering import render_markdown
+from content.services import check_body_size
 from editor import selectors
 from editor.forms import PostForm, ScheduleForm
 from editor.textdiff import diff_stats, mark_quotes, word_diff
@@ -204,6 +205,10 @@ def preview(request):
     """The live preview: the same renderer as the public site, never saved."""
     _require_editor(request.user)
     body = request.POST.get("body", "")
+    try:
+        check_body_size(body)
+    except ValidationError as exc:
+        return JsonResponse({"error": message_for(exc)}, status=400)
     words = selectors.word_count(body)
     return JsonResponse({"html": str(render_markdown(body)), "words": words,
                          "minutes": selectors.reading_minutes(words)})

@@ -38,12 +38,18 @@
     data.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
     data.append("body", body.value);
     fetch(form.dataset.previewUrl, { method: "POST", body: data, credentials: "same-origin" })
-      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (response) { return response.json().catch(function () { return null; }); })
       .then(function (result) {
-        if (result && mine === sequence) {
+        if (!result || mine !== sequence) { return; }
+        if (result.error) {
+          var note = document.createElement("p");
+          note.className = "error";
+          note.textContent = result.error;
+          preview.replaceChildren(note);
+        } else {
           preview.innerHTML = result.html;  // sanitised on the server by the one renderer
-          preview.removeAttribute("data-stale");
         }
+        preview.removeAttribute("data-stale");
       })
       .catch(function () { /* offline: the preview stays as it was; saving still works */ });
   }

@@ -99,6 +99,7 @@ def test_writing_form_works_with_the_keyboard_only(page, login, author):
     page.keyboard.press("Tab")
     expect(page.get_by_label("Body")).to_be_focused()
     page.keyboard.type("Use SPF 50 every day.")
+    expect(page.locator("[data-preview]")).to_have_text("Use SPF 50 every day.")
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="Save draft")).to_be_focused()
     page.keyboard.press("Enter")
@@ -110,6 +111,7 @@ def test_leaving_with_unsaved_changes_asks_first(page, login, author):
     login(author)
     page.goto("/editor/new/")
     page.get_by_label("Body").fill("Half a thought")
+    expect(page.locator("[data-preview]")).to_have_text("Half a thought")  # no request left in flight
     dialogs = []
 
     def dismiss(dialog):

@@ -238,6 +238,14 @@ def test_preview_endpoint_renders_with_the_public_renderer_and_counts_words(clie
     assert data["words"] == 3 and data["minutes"] == 1
 
 
+def test_preview_endpoint_refuses_a_body_over_the_size_limit(client, author, settings):
+    settings.MAX_BODY_BYTES = 1024
+    client.force_login(author)
+    response = client.post("/editor/preview/", {"body": "x" * 2048})
+    assert response.status_code == 400
+    assert "the limit is 1 KB" in response.json()["error"]
+
+
 def test_preview_endpoint_refuses_anonymous_users(client):
     response = client.post("/editor/preview/", {"body": "x"})
     assert response.status_code == 302
