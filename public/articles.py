@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import strip_tags
 
 from content.models import Post
@@ -38,6 +39,11 @@ def table_of_contents(stored_html: str) -> list[TocEntry]:
         else:
             toc.append(entry)
     return toc
+
+
+def iso_local(moment: datetime) -> str:
+    """ISO 8601 in the site's time zone, to the second, with its offset (as <time> and schema.org want)."""
+    return timezone.localtime(moment).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,14 @@ class Article:
     def modified_at(self) -> datetime:
         """When the version on the page went live."""
         return self.post.published_at
+
+    @property
+    def published_iso(self) -> str:
+        return iso_local(self.published_at)
+
+    @property
+    def modified_iso(self) -> str:
+        return iso_local(self.modified_at)
 
     @property
     def last_changed(self) -> datetime:

