@@ -14,7 +14,7 @@ from content.services import check_body_size
 from editor import selectors
 from editor.forms import PostForm, ScheduleForm
 from editor.textdiff import diff_stats, mark_quotes, word_diff
-from review import services
+from review import permissions, services
 from review.actions import EDITOR_ACTIONS, allowed_actions, can_edit
 from review.http import REFUSALS, message_for, status_for
 from review.states import FROZEN_STATES, REOPEN_ON_EDIT_STATES, State
@@ -116,6 +116,8 @@ def post_create(request):
 def post_edit(request, pk):
     post = _get_post(request, pk)
     workflow = post.workflow
+    if not permissions.can_write(workflow, request.user):
+        raise PermissionDenied("You may not edit this post.")
     if not can_edit(workflow, request.user):
         if workflow.state in FROZEN_STATES:
             reason = "This post is with a reviewer and cannot change. Withdraw it first to edit."

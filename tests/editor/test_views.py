@@ -206,6 +206,12 @@ def test_edit_page_of_a_post_in_review_sends_the_writer_to_the_post_page(client,
     assert response.status_code == 302 and response["Location"] == post_url(post)
 
 
+def test_edit_page_is_forbidden_to_a_reviewer_even_while_in_review(client, post_in, reviewer):
+    post = post_in(State.IN_REVIEW)
+    client.force_login(reviewer)
+    assert client.get(post_url(post, "editor:post_edit")).status_code == 403
+
+
 def test_edit_of_someone_elses_post_is_forbidden(client, post_in, other_author):
     post = post_in(State.DRAFT)
     client.force_login(other_author)
