@@ -48,8 +48,13 @@ ACTION_WORDS = {
 
 
 def _lock(post: Post) -> Workflow:
-    """The post's workflow, locked for this transaction, with the post fresh from the database."""
-    workflow = Workflow.objects.select_for_update().select_related("post").get(post_id=post.pk)
+    """The post's workflow, locked for this transaction, with the post fresh from the database.
+
+    Only the workflow row is locked (`of=("self",)`): locking the joined post row too made
+    PostgreSQL deadlock with any transaction that wrote a row pointing at the post (a comment,
+    an audit event) and so checked its deferred foreign key at commit while holding the audit head.
+    """
+    workflow = Workflow.objects.select_for_update(of=("self",)).select_related("post").get(post_id=post.pk)
     workflow.post.refresh_from_db()
     return workflow
 
@@ -377,6 +382,13 @@ def _sign(post, *, user, profile, expected_revision, details, expected_state=Non
     already = Signature.objects.filter(revision=revision, signer=user, meaning=profile.meaning)
     if follow_up == "approve" and already.exists():
         raise StaleAction("You have already signed this version. It is waiting for the other sign-offs.")
+    if follow_up == "renew_review" and workflow.rereview_flagged_at is None:
+        # A renewal clears the flag, so a second click (or a second tab) finds the sign-off current.
+        current_until = max((ReviewPolicy.current().rereview_due(s.signed_at) for s in already
+                             if signing.is_valid(s, revision)), default=None)
+        if current_until is not None and current_until > timezone.now():
+            raise StaleAction(f"Your sign-off of this version is current until {current_until:%d %b %Y}; "
+                              "there is nothing to renew yet.")
     now = timezone.now()
     fields = dict(
         revision_id=revision.pk,
@@ -409,7 +421,7 @@ def publish_due() -> list[int]:
     due = Workflow.objects.filter(state=State.SCHEDULED, scheduled_for__lte=now).values_list("post_id", flat=True)
     for post_id in list(due):
         with transaction.atomic():
-            workflow = (Workflow.objects.select_for_update(skip_locked=True)
+            workflow = (Workflow.objects.select_for_update(skip_locked=True, of=("self",))
                         .filter(post_id=post_id, state=State.SCHEDULED, scheduled_for__lte=now)
                         .select_related("post").first())
             if workflow is None:
@@ -442,7 +454,8 @@ def flag_rereviews_due(now=None) -> list[int]:
     candidates = Workflow.objects.filter(post__live_revision__isnull=False, rereview_flagged_at__isnull=True)
     for post_id in list(candidates.values_list("post_id", flat=True)):
         with transaction.atomic():
-            workflow = (Workflow.objects.select_for_update(skip_locked=True)
+            # Lock only the workflow row: PostgreSQL refuses FOR UPDATE on the nullable live_revision join.
+            workflow = (Workflow.objects.select_for_update(skip_locked=True, of=("self",))
                         .filter(post_id=post_id, rereview_flagged_at__isnull=True)
                         .select_related("post", "post__live_revision").first())
             if workflow is None or not workflow.post.is_live:
