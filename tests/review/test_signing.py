@@ -1,5 +1,7 @@
 """Electronic signatures: bound to the exact content, made only with the password, never by an editor."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -140,6 +142,18 @@ def test_re_review_of_a_published_post_renews_the_review_date(post_in, second_re
     assert post.workflow.state == State.PUBLISHED
     assert renewed.revision_id == post.live_revision_id == first.revision_id
     assert services.rereview_due_at(post) == ReviewPolicy.current().rereview_due(renewed.signed_at)
+
+
+def test_a_reviewer_renews_their_own_sign_off_once_when_due_and_not_while_current(post_in, reviewer):
+    post = post_in(State.PUBLISHED)
+    with pytest.raises(services.StaleAction, match="current until"):
+        services.revision_sign(post, user=reviewer, password=PASSWORD, attested=True)
+    services.flag_rereviews_due(now=timezone.now() + timedelta(days=400))
+    services.revision_sign(post, user=reviewer, password=PASSWORD, attested=True)
+    # A second click on the same form: the renewal just made is current, so nothing is signed twice.
+    with pytest.raises(services.StaleAction, match="current until"):
+        services.revision_sign(post, user=reviewer, password=PASSWORD, attested=True)
+    assert Signature.objects.filter(revision=post.live_revision, signer=reviewer).count() == 2
 
 
 def test_signatures_cannot_be_changed_or_deleted(post_in):
