@@ -31,6 +31,10 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
 
+# Seals signatures and links the audit chain (HMAC-SHA256). Keep it outside the database and
+# never change it: records sealed with another key no longer verify.
+RECORD_KEY = os.environ.get("RECORD_KEY") or SECRET_KEY
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 

@@ -4,13 +4,12 @@ Each event carries the hash of the event before it, so an edit, a removal or a
 re-ordering anywhere breaks the chain at that point.
 """
 
-import hashlib
-import json
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
+from review.keyed_hash import keyed_hash
 from review.models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
@@ -18,12 +17,8 @@ GENESIS = "0" * 64
 
 def event_hash(*, seq, created_at, actor_id, actor_name, action, post_id, from_state,
                to_state, revision_hash, detail, prev_hash) -> str:
-    encoded = json.dumps(
-        [seq, created_at.isoformat(), actor_id, actor_name, action, post_id, from_state,
-         to_state, revision_hash, detail, prev_hash],
-        sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-    )
-    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+    return keyed_hash([seq, created_at.isoformat(), actor_id, actor_name, action, post_id, from_state,
+                       to_state, revision_hash, detail, prev_hash])
 
 
 def actor_label(user) -> str:

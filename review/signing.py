@@ -5,8 +5,7 @@ stored on its revision, and the hash recomputed from that revision's fields now;
 its own seal still matches what it recorded (signer, name, credentials, meaning, time).
 """
 
-import hashlib
-import json
+from review.keyed_hash import keyed_hash
 
 ATTESTATION = (
     "I have reviewed this article for medical accuracy and approve it for publication "
@@ -29,8 +28,7 @@ def seal(*, revision_id, revision_hash, signer_id, printed_name, credentials,
         "statement": statement,
         "details": details,
     }
-    encoded = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+    return keyed_hash(payload)
 
 
 def signature_seal(signature) -> str:

@@ -69,3 +69,21 @@ def test_audit_events_cannot_be_changed_through_the_orm(history):
     with pytest.raises(ImmutableError):
         AuditEvent.objects.all().delete()
     assert audit.verify().ok
+
+
+def test_a_rewritten_event_with_a_recomputed_plain_hash_is_still_caught(history):
+    import hashlib
+    import json
+
+    event = history[2]
+    forged = [event.seq, event.created_at.isoformat(), event.actor_id, "Dr. Nobody", event.action, event.post_id,
+              event.from_state, event.to_state, event.revision_hash, event.detail, event.prev_hash]
+    plain = hashlib.sha256(json.dumps(forged, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    raw("UPDATE review_auditevent SET actor_name = 'Dr. Nobody', hash = %s WHERE seq = 3", [plain])
+    with pytest.raises(CommandError, match="event #3"):
+        call_command("verify_audit")
+
+
+def test_the_chain_does_not_verify_under_another_record_key(history, settings):
+    settings.RECORD_KEY = "a key an attacker made up"
+    assert not audit.verify().ok
