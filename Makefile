@@ -23,5 +23,9 @@ run: install
 test: install
 	PY=$(PY) bash scripts/test.sh
 
+# The benchmark (README: Performance): every page at 100 and 10,000 posts against a bare-Django floor.
+bench: install
+	$(PY) -m bench
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

@@ -1,0 +1,113 @@
+"""The floor: bare Django views that read each page's rows with one plain query and a minimal template.
+
+Each sits behind the same middleware as the page it stands for, so the ratio page/floor is what the
+product's own views, selectors and templates cost on top of Django itself.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import F, Q
+from django.http import Http404, HttpResponse
+from django.template import engines
+
+from content.models import Post
+from review import queue as review_queue
+from review.models import Signature, Workflow
+
+PUBLIC_PAGE_SIZE = 10
+FEED_SIZE = 20
+DESK_PAGE_SIZE = 20
+
+_engine = engines["django"]
+LIST = _engine.from_string(
+    "<!doctype html><title>floor</title><ul>{% for row in rows %}"
+    "<li><a href=\"{{ row.slug }}\">{{ row.title }}</a> {{ row.when|date:'j M Y' }} {{ row.extra }}</li>"
+    "{% endfor %}</ul>"
+)
+ARTICLE = _engine.from_string(
+    "<!doctype html><title>{{ row.title }}</title><h1>{{ row.title }}</h1><p>{{ row.summary }}</p>"
+    "<p>{{ row.when|date:'j M Y' }}</p>{{ row.html|safe }}"
+)
+XML = _engine.from_string(
+    "<?xml version=\"1.0\" encoding=\"utf-8\"?><urlset>{% for row in rows %}"
+    "<url><loc>{{ row.slug }}</loc><lastmod>{{ row.when|date:'c' }}</lastmod><t>{{ row.title }}</t></url>"
+    "{% endfor %}</urlset>"
+)
+
+
+def _list(request, rows, template=LIST, content_type="text/html; charset=utf-8"):
+    return HttpResponse(template.render({"rows": rows}, request), content_type=content_type)
+
+
+def _public():
+    return Post.objects.filter(live_revision__isnull=False).order_by("-first_published_at", "-pk")
+
+
+@login_required
+def dashboard(request):
+    rows = (Post.objects.order_by("-workflow__changed_at", "-pk")
+            .values("slug", title=F("current_revision__title"), when=F("workflow__changed_at"),
+                    extra=F("workflow__state"))[:DESK_PAGE_SIZE])
+    return _list(request, list(rows))
+
+
+@login_required
+def post(request, pk):
+    row = (Post.objects.filter(pk=pk)
+           .values("slug", title=F("current_revision__title"), summary=F("current_revision__summary"),
+                   html=F("current_revision__html"), when=F("updated_at")).first())
+    if row is None:
+        raise Http404
+    return HttpResponse(ARTICLE.render({"row": row}, request))
+
+
+@login_required
+def queue(request, tab):
+    user = request.user
+    limit = getattr(review_queue, "PAGE_SIZE", None)
+    if tab == "signed":
+        rows = (Signature.objects.filter(signer=user).order_by("-signed_at")
+                .values(slug=F("revision__post__slug"), title=F("revision__title"), when=F("signed_at"),
+                        extra=F("revision__post__workflow__state"))[:review_queue.RECENTLY_SIGNED_LIMIT])
+        return _list(request, list(rows))
+    filters = {"waiting": review_queue.WAITING,
+               "assigned": (review_queue.WAITING | review_queue.REREVIEW_DUE) & Q(assignee=user),
+               "rereview": review_queue.REREVIEW_DUE}
+    order = ("rereview_flagged_at", "pk") if tab == "rereview" else ("submitted_at", "pk")
+    rows = (Workflow.objects.exclude(post__author=user).filter(filters[tab]).order_by(*order)
+            .values(slug=F("post__slug"), title=F("post__current_revision__title"), when=F("submitted_at"),
+                    extra=F("state")))
+    return _list(request, list(rows[:limit] if limit else rows))
+
+
+def index(request):
+    rows = _public().values("slug", title=F("live_revision__title"), when=F("first_published_at"),
+                            extra=F("live_revision__summary"))[:PUBLIC_PAGE_SIZE]
+    return _list(request, list(rows))
+
+
+def article(request, slug):
+    row = (_public().filter(slug=slug)
+           .values("slug", title=F("live_revision__title"), summary=F("live_revision__summary"),
+                   html=F("live_revision__html"), when=F("first_published_at")).first())
+    if row is None:
+        raise Http404
+    return HttpResponse(ARTICLE.render({"row": row}, request))
+
+
+def reviewer(request, slug):
+    rows = (_public().filter(live_revision__signatures__reviewer__slug=slug,
+                             live_revision__signatures__meaning="medical").distinct()
+            .values("slug", "pk", "first_published_at", title=F("live_revision__title"), when=F("first_published_at"),
+                    extra=F("live_revision__summary")))
+    return _list(request, list(rows))
+
+
+def feed(request):
+    rows = _public().values("slug", title=F("live_revision__title"), when=F("first_published_at"),
+                            extra=F("live_revision__summary"))[:FEED_SIZE]
+    return _list(request, list(rows), XML, "application/rss+xml; charset=utf-8")
+
+
+def sitemap(request):
+    rows = _public().values("slug", title=F("live_revision__title"), when=F("published_at"))
+    return _list(request, list(rows), XML, "application/xml; charset=utf-8")
