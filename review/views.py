@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from content.models import Post, Revision
 from review import diffing, http, permissions, queue, services
@@ -47,6 +47,7 @@ def _put_errors(form, exc: Exception) -> str:
 
 
 @login_required
+@require_GET
 def queue_view(request):
     _require_reviewer(request.user)
     return _render_queue(request)
@@ -124,6 +125,7 @@ def _under_review(post) -> Revision:
 
 
 @login_required
+@require_GET
 def post_review(request, pk):
     post = _load(pk)
     _require_reader(request.user, post.workflow)
