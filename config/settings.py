@@ -119,7 +119,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "media/"
+# Uploaded pictures go through the default storage. Their URLs are written into each
+# revision's signed HTML, so MEDIA_URL must stay stable once articles are signed (README: Images).
+MEDIA_URL = os.environ.get("MEDIA_URL", "media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -184,6 +186,11 @@ REVIEW_POLICY = {
 }
 # Largest Markdown body accepted, in bytes of UTF-8.
 MAX_BODY_BYTES = int(os.environ.get("MAX_BODY_BYTES", str(200 * 1024)))
+# Uploaded pictures (content/images.py): largest file, largest picture, and the widths of
+# the resized copies the public site serves with srcset.
+IMAGE_MAX_BYTES = int(os.environ.get("IMAGE_MAX_BYTES", str(10 * 1024 * 1024)))
+IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", str(40_000_000)))
+IMAGE_RENDITION_WIDTHS = [int(w) for w in env_list("IMAGE_RENDITION_WIDTHS", "480,960,1600")]
 
 LOGGING = {
     "version": 1,

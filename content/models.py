@@ -106,6 +106,9 @@ class Revision(ImmutableModel):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     content_hash = models.CharField(max_length=64, editable=False, db_index=True)
+    # Every picture the revision shows, as it was at saving (content.images.manifest_entry):
+    # hashed with the text, so a different picture or alt text is a different revision.
+    images = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["post", "-number"]
@@ -118,7 +121,8 @@ class Revision(ImmutableModel):
 
     def compute_hash(self) -> str:
         """The hash of the stored fields as they are now, to compare with `content_hash`."""
-        return content_hash(title=self.title, summary=self.summary, body=self.body, html=self.html)
+        return content_hash(title=self.title, summary=self.summary, body=self.body, html=self.html,
+                            images=self.images)
 
     @property
     def is_intact(self) -> bool:
@@ -127,6 +131,52 @@ class Revision(ImmutableModel):
     @property
     def word_count(self) -> int:
         return len(self.body.split())
+
+    @property
+    def hero(self) -> dict | None:
+        return next((image for image in self.images if image.get("role") == "hero"), None)
+
+
+class Image(ImmutableModel):
+    """An uploaded picture, re-encoded without metadata; its bytes never change (a new picture is a new row).
+
+    `renditions` lists the resized copies made at upload: {"width", "height", "format", "name", "sha256"}.
+    """
+
+    class Format(models.TextChoices):
+        JPEG = "JPEG", "JPEG"
+        PNG = "PNG", "PNG"
+        WEBP = "WEBP", "WebP"
+
+    file = models.CharField(max_length=200, help_text="Name in the default storage; generated, never the upload's.")
+    sha256 = models.CharField(max_length=64, db_index=True, help_text="SHA-256 of the stored bytes.")
+    format = models.CharField(max_length=4, choices=Format.choices)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField(help_text="Bytes stored.")
+    alt = models.CharField("alt text", max_length=300)
+    caption = models.CharField(max_length=300, blank=True)
+    credit = models.CharField(max_length=200, blank=True)
+    # The uploaded file's name, made into a slug: a label for people and the claims linter only.
+    label = models.CharField(max_length=100, blank=True)
+    renditions = models.JSONField(default=list, editable=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(alt=""), name="image_alt_required"),
+            models.CheckConstraint(condition=models.Q(format__in=["JPEG", "PNG", "WEBP"]), name="image_format_known"),
+        ]
+
+    def __str__(self):
+        return f"{self.alt} (image:{self.pk})"
+
+    @property
+    def reference(self) -> str:
+        """How the Markdown body points at this picture."""
+        return f"image:{self.pk}/{self.label}" if self.label else f"image:{self.pk}"
 
 
 class ClaimRuleOverride(models.Model):

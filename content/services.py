@@ -6,9 +6,9 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.text import slugify
 
+from content import images
 from content.hashing import content_hash, normalise_text
 from content.models import Post, Revision
-from content.rendering import render_markdown
 
 
 def check_body_size(body: str) -> None:
@@ -33,13 +33,17 @@ def unique_slug(title: str, *, exclude_pk=None) -> str:
     return candidate
 
 
-def revision_create(*, post: Post, author, title: str, summary: str, body: str) -> Revision:
-    """Render, hash and store a new version of `post`, and make it the working copy."""
+def revision_create(*, post: Post, author, title: str, summary: str, body: str,
+                    hero_image: int | None = None, hero_alt: str = "") -> Revision:
+    """Render, hash and store a new version of `post`, with the pictures it shows, and make it the working copy."""
     check_body_size(body)
     title, summary, body = normalise_text(title), normalise_text(summary), normalise_text(body)
+    hero_alt = normalise_text(hero_alt) if hero_image else ""
     if not title:
         raise ValidationError({"title": "A post needs a title."})
-    html = str(render_markdown(body))
+    rendered = images.render_body(body, hero_id=hero_image, hero_alt=hero_alt)
+    images.check_pictures(rendered, hero_id=hero_image, hero_alt=hero_alt)
+    html = rendered.html
     number = (post.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
     revision = Revision.objects.create(
         post=post,
@@ -48,8 +52,9 @@ def revision_create(*, post: Post, author, title: str, summary: str, body: str) 
         summary=summary,
         body=body,
         html=html,
+        images=rendered.manifest,
         author=author,
-        content_hash=content_hash(title=title, summary=summary, body=body, html=html),
+        content_hash=content_hash(title=title, summary=summary, body=body, html=html, images=rendered.manifest),
     )
     post.current_revision = revision
     post.updated_at = timezone.now()
@@ -57,10 +62,13 @@ def revision_create(*, post: Post, author, title: str, summary: str, body: str) 
     return revision
 
 
-def revision_would_change(post: Post, *, title: str, summary: str, body: str) -> bool:
+def revision_would_change(post: Post, *, title: str, summary: str, body: str,
+                          hero_image: int | None = None, hero_alt: str = "") -> bool:
     current = post.current_revision
     if current is None:
         return True
-    return (normalise_text(title), normalise_text(summary), normalise_text(body)) != (
-        current.title, current.summary, current.body,
+    hero = current.hero or {}
+    return (normalise_text(title), normalise_text(summary), normalise_text(body),
+            hero_image or None, normalise_text(hero_alt) if hero_image else "") != (
+        current.title, current.summary, current.body, hero.get("image"), hero.get("alt", ""),
     )

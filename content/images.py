@@ -1,0 +1,253 @@
+"""Uploaded pictures: checking and storing them, their resized copies, and how a revision shows and hashes them."""
+
+import hashlib
+import io
+import uuid
+import warnings
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils.text import slugify
+from PIL import Image as PILImage
+from PIL import ImageOps, UnidentifiedImageError
+
+from content.models import Image
+from content.rendering import PICTURE_SRC, Picture, PictureUse, Rendered, render_with_pictures
+
+# Pillow's format name -> (file extension, MIME type). Nothing else is accepted.
+ACCEPTED = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"), "WEBP": ("webp", "image/webp")}
+ACCEPTED_TEXT = "JPEG, PNG or WebP"
+ENCODE_OPTIONS = {
+    "JPEG": {"quality": 88, "optimize": True, "progressive": True},
+    "PNG": {"optimize": True},
+    "WEBP": {"quality": 85, "method": 4},
+}
+ALT_MAX = 300
+STORAGE_DIR = "images"
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_048_576:.3g} MB" if n >= 1_048_576 else f"{n / 1024:.3g} KB"
+
+
+def _refuse(message: str, field: str = "file"):
+    raise ValidationError({field: message})
+
+
+def _looks_like_markup(head: bytes) -> bool:
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return text.startswith((b"<?xml", b"<svg", b"<!doctype", b"<html")) or b"<svg" in text[:1024]
+
+
+def _decode(data: bytes) -> PILImage.Image:
+    """The picture in `data`, fully decoded, or a ValidationError saying plainly why not.
+
+    The real type comes from the bytes, never from the file name or the browser's word.
+    """
+    max_pixels = settings.IMAGE_MAX_PIXELS
+    limit = f"{max_pixels / 1_000_000:g} megapixels"
+    previous_limit = PILImage.MAX_IMAGE_PIXELS
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            PILImage.MAX_IMAGE_PIXELS = max_pixels
+            try:
+                with PILImage.open(io.BytesIO(data)) as probe:
+                    kind = probe.format
+                    if kind not in ACCEPTED:
+                        _refuse(f"This is a {kind} file. Upload a {ACCEPTED_TEXT} picture.")
+                    if probe.width * probe.height > max_pixels:
+                        raise PILImage.DecompressionBombError
+                    if getattr(probe, "n_frames", 1) > 1:
+                        _refuse("Animated pictures are not accepted. Upload a still JPEG, PNG or WebP.")
+                    probe.verify()
+                picture = PILImage.open(io.BytesIO(data))
+                picture.load()
+            finally:
+                PILImage.MAX_IMAGE_PIXELS = previous_limit
+    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
+        _refuse(f"This picture has too many pixels; the limit is {limit}. Resize it and upload it again.")
+    except UnidentifiedImageError:
+        if _looks_like_markup(data[:4096]):
+            _refuse("SVG and other drawing or web files are not accepted, because they can carry scripts. "
+                    f"Export the picture as {ACCEPTED_TEXT} and upload that.")
+        _refuse(f"This file is not a picture Pillow can read. Upload a {ACCEPTED_TEXT} picture.")
+    except (OSError, SyntaxError, ValueError) as exc:
+        _refuse(f"This picture is damaged or incomplete ({exc}). Save it again and upload the new file.")
+    return picture
+
+
+def _encode(picture: PILImage.Image, kind: str) -> bytes:
+    """Fresh bytes in `kind` with no metadata: no EXIF, GPS, XMP or comments (the colour profile stays)."""
+    if kind == "JPEG" and picture.mode not in ("RGB", "L"):
+        picture = picture.convert("RGB")
+    elif kind == "WEBP" and picture.mode not in ("RGB", "RGBA"):
+        picture = picture.convert("RGBA" if "A" in picture.getbands() or "transparency" in picture.info else "RGB")
+    elif kind == "PNG" and picture.mode not in ("1", "L", "LA", "P", "RGB", "RGBA", "I", "I;16"):
+        picture = picture.convert("RGBA")
+    options = dict(ENCODE_OPTIONS[kind])
+    if picture.info.get("icc_profile"):
+        options["icc_profile"] = picture.info["icc_profile"]
+    if kind == "PNG" and "transparency" in picture.info:
+        options["transparency"] = picture.info["transparency"]
+    out = io.BytesIO()
+    picture.save(out, kind, **options)
+    return out.getvalue()
+
+
+def _clean_copy(picture: PILImage.Image) -> PILImage.Image:
+    """Turned upright as the camera meant, then copied pixel by pixel so no metadata travels along."""
+    upright = ImageOps.exif_transpose(picture) or picture
+    clean = upright.copy()
+    clean.info = {key: upright.info[key] for key in ("icc_profile", "transparency") if key in upright.info}
+    return clean
+
+
+def _store(name: str, data: bytes) -> str:
+    """Save `data` under `name` unless the same name (which embeds the bytes' hash) is already there."""
+    if default_storage.exists(name):
+        return name
+    return default_storage.save(name, ContentFile(data))
+
+
+def _make_renditions(picture: PILImage.Image, *, sha256: str, kind: str) -> list[dict]:
+    """Resized copies for srcset, each in WebP and in the original format, never wider than the original.
+
+    Names are derived from the original's hash, so making them again finds them already stored.
+    """
+    widths = sorted({w for w in settings.IMAGE_RENDITION_WIDTHS if w < picture.width} | {picture.width})
+    renditions = []
+    for width in widths:
+        height = max(1, round(picture.height * width / picture.width))
+        resized = picture if width == picture.width else picture.resize((width, height), PILImage.Resampling.LANCZOS)
+        for out_kind in dict.fromkeys(["WEBP", kind]):
+            data = _encode(resized, out_kind)
+            name = f"{STORAGE_DIR}/{sha256[:2]}/{sha256}-{width}.{ACCEPTED[out_kind][0]}"
+            renditions.append({"width": width, "height": height, "format": out_kind, "name": _store(name, data),
+                               "sha256": hashlib.sha256(data).hexdigest()})
+    return renditions
+
+
+@transaction.atomic
+def image_upload(file, *, alt: str, caption: str = "", credit: str = "", uploaded_by) -> Image:
+    """Check, clean and store an uploaded picture with its resized copies; return its new Image row."""
+    alt, caption, credit = (alt or "").strip(), (caption or "").strip(), (credit or "").strip()
+    errors = {}
+    if not alt:
+        errors["alt"] = "Describe what the picture shows, for readers who cannot see it. Alt text is required."
+    elif len(alt) > ALT_MAX:
+        errors["alt"] = f"Keep the alt text under {ALT_MAX} characters; put the rest in the caption."
+    if len(caption) > 300:
+        errors["caption"] = "Keep the caption under 300 characters."
+    if len(credit) > 200:
+        errors["credit"] = "Keep the credit under 200 characters."
+    if file is None:
+        errors["file"] = f"Choose a {ACCEPTED_TEXT} picture to upload."
+    elif file.size > settings.IMAGE_MAX_BYTES:
+        errors["file"] = (f"This file is {_size(file.size)}; the limit is {_size(settings.IMAGE_MAX_BYTES)}. "
+                          "Make it smaller and upload it again.")
+    if errors:
+        raise ValidationError(errors)
+    decoded = _decode(file.read())
+    kind = decoded.format
+    picture = _clean_copy(decoded)
+    data = _encode(picture, kind)
+    sha256 = hashlib.sha256(data).hexdigest()
+    name = _store(f"{STORAGE_DIR}/{sha256[:2]}/{sha256}.{ACCEPTED[kind][0]}", data)
+    label = slugify((getattr(file, "name", "") or "").rsplit("/", 1)[-1].rsplit(".", 1)[0])[:60]
+    return Image.objects.create(
+        file=name, sha256=sha256, format=kind, width=picture.width, height=picture.height, size=len(data),
+        alt=alt, caption=caption, credit=credit, label=f"{label or uuid.uuid4().hex[:8]}.{ACCEPTED[kind][0]}",
+        renditions=_make_renditions(picture, sha256=sha256, kind=kind), uploaded_by=uploaded_by,
+    )
+
+
+def picture_of(image: Image) -> Picture:
+    """The renderer's view of an uploaded picture: URLs of its stored copies."""
+    def srcset(kind):
+        return ", ".join(f"{default_storage.url(r['name'])} {r['width']}w"
+                         for r in image.renditions if r["format"] == kind)
+
+    largest = max((r for r in image.renditions if r["format"] == image.format), key=lambda r: r["width"])
+    return Picture(id=image.pk, width=image.width, height=image.height, src=default_storage.url(largest["name"]),
+                   srcset=srcset(image.format), webp_srcset=srcset("WEBP"), mime=ACCEPTED[image.format][1],
+                   credit=image.credit)
+
+
+def images_referenced(body: str, extra_ids=()) -> dict[int, Image]:
+    """The uploaded pictures `body` may refer to, by id, in one query."""
+    ids = {int(m.group(1)) for m in PICTURE_SRC.finditer(body or "")} | {i for i in extra_ids if i}
+    return Image.objects.in_bulk(ids) if ids else {}
+
+
+@dataclass
+class RenderedBody:
+    html: str
+    manifest: list[dict]
+    uses: list[PictureUse]
+
+
+def manifest_entry(image: Image, *, alt: str, caption: str, role: str) -> dict:
+    """What a revision records, and hashes, of one picture it shows."""
+    return {"image": image.pk, "role": role, "sha256": image.sha256, "alt": alt, "caption": caption,
+            "credit": image.credit, "src": default_storage.url(image.file),
+            "width": image.width, "height": image.height}
+
+
+def render_body(body: str, *, hero_id: int | None = None, hero_alt: str = "") -> RenderedBody:
+    """Render a body with its uploaded pictures (and hero): the HTML, and the pictures' manifest for the hash."""
+    images = images_referenced(body, [hero_id])
+    pictures = {pk: picture_of(image) for pk, image in images.items()}
+    hero = images.get(hero_id) if hero_id else None
+    rendered: Rendered = render_with_pictures(
+        body, pictures, hero=(pictures[hero.pk], hero_alt, hero.caption) if hero else None,
+    )
+    manifest = []
+    if hero:
+        manifest.append(manifest_entry(hero, alt=hero_alt, caption=hero.caption, role="hero"))
+    for use in rendered.pictures:
+        if use.found:
+            manifest.append(manifest_entry(images[use.picture_id], alt=use.alt, caption=use.caption, role="body"))
+    return RenderedBody(str(rendered.html), manifest, rendered.pictures)
+
+
+def check_pictures(rendered: RenderedBody, *, hero_id: int | None, hero_alt: str) -> None:
+    """Refuse a body whose pictures cannot be signed as seen: missing, without alt text, or not uploaded."""
+    problems = []
+    for use in rendered.uses:
+        if use.picture_id is not None and not use.found:
+            problems.append(f"There is no uploaded picture {use.src.split('/')[0]}. Upload it again and insert it.")
+        elif use.picture_id is None:
+            problems.append(f"The picture {use.src or '(no address)'} is not uploaded here, so its content "
+                            "cannot be signed. Upload it with “Add a picture” and insert it instead.")
+        elif not use.alt.strip():
+            problems.append(f"The picture {use.src.split('/')[0]} has no alt text: describe what it shows "
+                            f"between the square brackets, as in ![Pico laser handpiece]({use.src}).")
+    errors = {}
+    if problems:
+        errors["body"] = list(dict.fromkeys(problems))
+    if hero_id and not Image.objects.filter(pk=hero_id).exists():
+        errors["hero_image"] = "That hero picture no longer exists. Choose another."
+    elif hero_id and not (hero_alt or "").strip():
+        errors["hero_alt"] = "Describe the hero picture for readers who cannot see it. Alt text is required."
+    if errors:
+        raise ValidationError(errors)
+
+
+def verify_files(images=None) -> list[str]:
+    """Re-read every stored picture and copy; name those whose bytes no longer match their recorded hash."""
+    broken = []
+    for image in images if images is not None else Image.objects.all():
+        for name, expected in [(image.file, image.sha256), *((r["name"], r["sha256"]) for r in image.renditions)]:
+            try:
+                with default_storage.open(name, "rb") as handle:
+                    actual = hashlib.sha256(handle.read()).hexdigest()
+            except OSError:
+                actual = None
+            if actual != expected:
+                broken.append(f"image:{image.pk} {name}: " + ("missing" if actual is None else "bytes changed"))
+    return broken
