@@ -62,6 +62,14 @@ def revision_create(*, post: Post, author, title: str, summary: str, body: str,
     return revision
 
 
+def hero_fields(post: Post | None, hero: dict | None) -> dict:
+    """revision_create's hero arguments: `hero` ({"image": id or None, "alt": …}), or the working copy's when None."""
+    if hero is None:
+        current = post.current_revision.hero if post is not None and post.current_revision_id else None
+        return {"hero_image": current["image"], "hero_alt": current["alt"]} if current else {}
+    return {"hero_image": hero.get("image") or None, "hero_alt": hero.get("alt") or ""}
+
+
 def revision_would_change(post: Post, *, title: str, summary: str, body: str,
                           hero_image: int | None = None, hero_alt: str = "") -> bool:
     current = post.current_revision

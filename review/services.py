@@ -219,15 +219,17 @@ def comment_add(*, post, user, body: str, quote: dict | None = None, log: bool =
 
 
 @transaction.atomic
-def post_create(*, author, title: str, summary: str = "", body: str = "", slug: str = "") -> Post:
-    """A new post with its first revision, in draft."""
+def post_create(*, author, title: str, summary: str = "", body: str = "", slug: str = "",
+                hero: dict | None = None) -> Post:
+    """A new post with its first revision, in draft; `hero` is {"image": id, "alt": text} or None."""
     if not author.has_perm("content.add_post"):
         raise PermissionDenied("You may not write posts.")
     content_services.check_body_size(body)
     slug = _checked_slug(slug, title)
     post = Post.objects.create(slug=slug, author=author)
     workflow = Workflow.objects.create(post=post)
-    revision = content_services.revision_create(post=post, author=author, title=title, summary=summary, body=body)
+    revision = content_services.revision_create(post=post, author=author, title=title, summary=summary, body=body,
+                                                **content_services.hero_fields(None, hero))
     audit.record("create", actor=author, post=post, to_state=workflow.state, revision_hash=revision.content_hash,
                  detail={"revision": revision.number})
     return post
@@ -248,8 +250,10 @@ def _checked_slug(slug: str, title: str, *, exclude_pk=None) -> str:
 
 @transaction.atomic
 def post_save_draft(post, *, user, title: str, summary: str, body: str, slug: str | None = None,
-                    base_revision: int | None = None) -> bool:
+                    base_revision: int | None = None, hero: dict | None = None) -> bool:
     """Save the user's text as a new revision. Returns False when nothing changed.
+
+    `hero` is {"image": id or None, "alt": text}; None keeps the working copy's hero picture.
 
     `base_revision` is the revision the user started from: if someone saved since,
     the save is refused (409) rather than silently overwriting their work.
@@ -268,7 +272,8 @@ def post_save_draft(post, *, user, title: str, summary: str, body: str, slug: st
             "Your text is still in the form: copy it, reload, and merge your changes."
         )
     new_slug = _checked_slug(slug, title, exclude_pk=post.pk) if slug is not None and slug != post.slug else post.slug
-    changed = content_services.revision_would_change(post, title=title, summary=summary, body=body)
+    hero_fields = content_services.hero_fields(post, hero)
+    changed = content_services.revision_would_change(post, title=title, summary=summary, body=body, **hero_fields)
     if not changed and new_slug == post.slug:
         return False
     if new_slug != post.slug:
@@ -281,7 +286,8 @@ def post_save_draft(post, *, user, title: str, summary: str, body: str, slug: st
     from_state = workflow.state
     if workflow.state in REOPEN_ON_EDIT_STATES:
         workflow.reopen()
-    revision = content_services.revision_create(post=post, author=user, title=title, summary=summary, body=body)
+    revision = content_services.revision_create(post=post, author=user, title=title, summary=summary, body=body,
+                                                **hero_fields)
     comments_carry_forward(post, to_revision=revision)
     workflow.changed_at = timezone.now()
     try:
