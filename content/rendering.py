@@ -38,6 +38,24 @@ ALLOWED_CLASSES = {
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 MARKDOWN_EXTENSIONS = ["tables", "footnotes", "toc", "sane_lists", "fenced_code"]
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+# What a browser's URL parser ignores: C0 controls and spaces at the ends, tabs and newlines anywhere.
+_URL_IGNORED = re.compile(r"[\t\n\r]")
+_URL_TRIMMED = "".join(map(chr, range(0x21)))
+
+
+def _url_allowed(url: str) -> bool:
+    url = _URL_IGNORED.sub("", url).strip(_URL_TRIMMED)
+    scheme = _SCHEME.match(url)
+    return scheme is None or scheme[1].lower() in ALLOWED_URL_SCHEMES
+
+
+def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
+    """nh3 checks the schemes of href and src but not of srcset's candidates: drop a srcset with any bad one."""
+    if attribute == "srcset":
+        candidates = [part.split()[0] for part in value.split(",") if part.strip()]
+        return value if all(_url_allowed(url) for url in candidates) else None
+    return value
 
 
 def heading_id(value: str, separator: str) -> str:
@@ -187,5 +205,6 @@ def _clean(html: str) -> SafeString:
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
+        attribute_filter=_filter_attribute,
     )
     return mark_safe(cleaned)  # noqa: S308 - sanitised by nh3 just above
