@@ -4,11 +4,14 @@ import html
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from content import claims
 from content.models import Post
 from review.selectors import PublicReview, public_reviews_for
 
@@ -47,6 +50,39 @@ def iso_local(moment: datetime) -> str:
 
 
 @dataclass(frozen=True)
+class Source:
+    """One source an article cites: a footnote or reference's text, or a link, with where to read it."""
+
+    text: str
+    url: str
+    doi: str
+
+
+# Part of the cache key: bump it when what counts as a source changes.
+SOURCES_VERSION = "1"
+_EMPHASIS = re.compile(r"(\*{1,2}|_{1,2})(?=\S)(.+?)(?<=\S)\1")
+
+
+def sources_of(revision) -> list[Source]:
+    """The sources a revision's body cites (URL or DOI; footnotes and reference links), in order of first use.
+
+    Found once per content hash and kept in the cache: the hash covers the body, so the list never goes stale,
+    and a public request neither parses nor renders the Markdown again.
+    """
+    key = f"article-sources:{SOURCES_VERSION}:{revision.content_hash}"
+    found = cache.get(key)
+    if found is None:
+        found = [
+            Source(text=_EMPHASIS.sub(r"\2", c.text).strip() if c.kind in ("footnote", "reference", "link") else "",
+                   url=c.url, doi=c.doi)
+            for c in claims.citations(revision.body)
+            if c.url or c.doi or (c.kind == "footnote" and c.text.strip())
+        ]
+        cache.set(key, found, None)
+    return found
+
+
+@dataclass(frozen=True)
 class Article:
     post: Post
     review: PublicReview
@@ -58,6 +94,10 @@ class Article:
     @property
     def title(self) -> str:
         return self.revision.title
+
+    @cached_property
+    def sources(self) -> list[Source]:
+        return sources_of(self.revision)
 
     @property
     def summary(self) -> str:

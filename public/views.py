@@ -25,7 +25,7 @@ PAGE_SIZE = 10
 # publishing, unpublishing and re-reviews are visible at once.
 revalidate = cache_control(public=True, max_age=0, must_revalidate=True)
 # Part of every ETag: bump it when the article template changes what it shows.
-ARTICLE_TEMPLATE_VERSION = "1"
+ARTICLE_TEMPLATE_VERSION = "2"  # 2: the "Sources" list
 
 
 def _ordered(queryset):
