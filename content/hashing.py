@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 import unicodedata
 
 HASH_VERSION = 1
@@ -12,6 +13,15 @@ def normalise_text(value: str) -> str:
     value = unicodedata.normalize("NFC", value or "")
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     return "\n".join(line.rstrip() for line in value.split("\n")).strip()
+
+
+_LINE_BREAKING = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def normalise_line(value: str) -> str:
+    """normalise_text for one-line text such as a title: line breaks, tabs and other control characters become
+    one space, so that a title cannot break an email header or a feed item."""
+    return _LINE_BREAKING.sub(" ", normalise_text(value)).strip()
 
 
 def content_hash(*, title: str, summary: str, body: str, html: str, images=()) -> str:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from content import images
-from content.hashing import content_hash, normalise_text
+from content.hashing import content_hash, normalise_line, normalise_text
 from content.models import Post, Revision
 
 
@@ -37,7 +37,7 @@ def revision_create(*, post: Post, author, title: str, summary: str, body: str,
                     hero_image: int | None = None, hero_alt: str = "") -> Revision:
     """Render, hash and store a new version of `post`, with the pictures it shows, and make it the working copy."""
     check_body_size(body)
-    title, summary, body = normalise_text(title), normalise_text(summary), normalise_text(body)
+    title, summary, body = normalise_line(title), normalise_text(summary), normalise_text(body)
     hero_alt = normalise_text(hero_alt) if hero_image else ""
     if not title:
         raise ValidationError({"title": "A post needs a title."})
@@ -76,7 +76,7 @@ def revision_would_change(post: Post, *, title: str, summary: str, body: str,
     if current is None:
         return True
     hero = current.hero or {}
-    return (normalise_text(title), normalise_text(summary), normalise_text(body),
+    return (normalise_line(title), normalise_text(summary), normalise_text(body),
             hero_image or None, normalise_text(hero_alt) if hero_image else "") != (
         current.title, current.summary, current.body, hero.get("image"), hero.get("alt", ""),
     )

@@ -31,3 +31,10 @@ def test_render_markdown_drops_a_srcset_with_a_script_or_data_url(markdown):
 def test_render_markdown_keeps_an_ordinary_srcset():
     html = render_markdown('<img src="/media/a.jpg" srcset="/media/a.jpg 1x, https://cdn.example/a-2x.jpg 2x">')
     assert 'srcset="/media/a.jpg 1x, https://cdn.example/a-2x.jpg 2x"' in html
+
+
+def test_a_title_with_line_breaks_and_control_characters_is_saved_on_one_line(author):
+    from review import services
+
+    post = services.post_create(author=author, title="Pico laser\r\nSubject: spam\t\x00\u2028tips", body="Words.")
+    assert post.current_revision.title == "Pico laser Subject: spam tips"
