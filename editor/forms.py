@@ -1,8 +1,11 @@
 """The editor's forms: they shape and label input; review.services decides what is allowed."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_unicode_slug
+
+from content.models import Image
+from content.services import validate_slug
 
 
 class PostForm(forms.Form):
@@ -17,11 +20,20 @@ class PostForm(forms.Form):
                               help_text="One or two sentences for the blog index and search results.")
     body = forms.CharField(label="Body", required=False, widget=forms.Textarea(attrs={"rows": 22, "spellcheck": "true"}),
                            help_text="Markdown: ## for a heading, - for a list, **bold**, [link](https://…).")
+    hero_image = forms.TypedChoiceField(label="Hero picture", required=False, coerce=int, empty_value=None,
+                                        help_text="Shown above the article. Upload pictures below.")
+    hero_alt = forms.CharField(label="Hero alt text", max_length=300, required=False,
+                               help_text="What the hero picture shows, for readers who cannot see it.")
     # The revision the writer started from: saving over someone else's newer save is refused (409).
     base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
+    HERO_CHOICES = 50
+
     def __init__(self, *args, slug_locked=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["hero_image"].choices = self._hero_choices()
+        self.image_max_mb = settings.IMAGE_MAX_BYTES / 1_048_576
+        self.fields["hero_image"].widget.attrs["data-hero-select"] = ""
         self.fields["title"].widget.attrs.update({"autocomplete": "off", "data-slug-source": ""})
         self.fields["slug"].widget.attrs.update({"autocomplete": "off", "pattern": r"[-\w]+",
                                                  "data-slug-target": ""})
@@ -29,11 +41,22 @@ class PostForm(forms.Form):
             self.fields["slug"].disabled = True
             self.fields["slug"].help_text = "This post has been published; its address can no longer change."
 
+    def _hero_choices(self):
+        chosen = self.data.get("hero_image") or self.initial.get("hero_image")
+        recent = list(Image.objects.order_by("-uploaded_at", "-pk")[: self.HERO_CHOICES])
+        if chosen and str(chosen).isdigit() and all(image.pk != int(chosen) for image in recent):
+            recent += list(Image.objects.filter(pk=int(chosen)))
+        return [("", "No hero picture"), *((image.pk, f"{image.alt} (image:{image.pk})") for image in recent)]
+
+    def hero(self) -> dict:
+        """The hero as review.services takes it."""
+        return {"image": self.cleaned_data.get("hero_image"), "alt": self.cleaned_data.get("hero_alt", "")}
+
     def clean_slug(self):
         slug = (self.cleaned_data.get("slug") or "").strip().lower()
         if slug:
             try:
-                validate_unicode_slug(slug)
+                validate_slug(slug)
             except ValidationError:
                 raise ValidationError("Use only letters, numbers, hyphens and underscores in the address.")
         return slug

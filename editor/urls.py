@@ -2,13 +2,14 @@
 
 from django.urls import path
 
-from editor import views
+from editor import image_views, views
 
 app_name = "editor"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("new/", views.post_create, name="post_create"),
     path("preview/", views.preview, name="preview"),
+    path("images/", image_views.image_upload, name="image_upload"),
     path("posts/<int:pk>/", views.post_detail, name="post"),
     path("posts/<int:pk>/edit/", views.post_edit, name="post_edit"),
     path("posts/<int:pk>/compare/", views.post_diff, name="post_diff"),

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from content.models import Post
-from content.rendering import render_markdown
+from content.images import render_preview
 from content.services import check_body_size
 from editor import selectors
 from editor.forms import PostForm, ScheduleForm
@@ -98,7 +98,7 @@ def post_create(request):
         if request.POST.get("action") != "preview":
             try:
                 post = services.post_create(author=request.user, title=data["title"], summary=data["summary"],
-                                            body=data["body"], slug=data["slug"])
+                                            body=data["body"], slug=data["slug"], hero=form.hero())
             except REFUSALS as exc:
                 status = _form_refusal(form, exc)
             else:
@@ -129,7 +129,9 @@ def post_edit(request, pk):
             messages.warning(request, reason)
             return redirect("editor:post", pk=post.pk)
     revision = post.current_revision
+    hero = revision.hero or {}
     initial = {"title": revision.title, "slug": post.slug, "summary": revision.summary, "body": revision.body,
+               "hero_image": hero.get("image"), "hero_alt": hero.get("alt", ""),
                "base_revision": revision.pk}
     slug_locked = post.first_published_at is not None
     form = PostForm(request.POST or None, initial=initial, slug_locked=slug_locked)
@@ -141,7 +143,7 @@ def post_edit(request, pk):
                 changed = services.post_save_draft(
                     post, user=request.user, title=data["title"], summary=data["summary"], body=data["body"],
                     slug=None if slug_locked else (data["slug"] or post.slug),
-                    base_revision=data["base_revision"],
+                    base_revision=data["base_revision"], hero=form.hero(),
                 )
             except REFUSALS as exc:
                 status = _form_refusal(form, exc)
@@ -189,7 +191,7 @@ def _submit_after_save(request, post):
 
 def _render_writing(request, form, *, post, status):
     body = form["body"].value() or ""
-    preview = render_markdown(body)
+    preview = render_preview(body, hero_id=form["hero_image"].value(), hero_alt=form["hero_alt"].value())
     words = selectors.word_count(body)
     return render(request, "editor/write.html", {
         "form": form, "post": post, "preview": preview, "words": words,
@@ -212,7 +214,7 @@ def preview(request):
     except ValidationError as exc:
         return JsonResponse({"error": message_for(exc)}, status=400)
     words = selectors.word_count(body)
-    return JsonResponse({"html": str(render_markdown(body)), "words": words,
+    return JsonResponse({"html": str(render_preview(body)), "words": words,
                          "minutes": selectors.reading_minutes(words)})
 
 

@@ -160,6 +160,11 @@ EXPECTED: dict[str, list[Case]] = {
         Case("GET", answers(405)),
         Case("POST", answers(200, **EDITORS_ONLY), data=lambda world, role: {"body": "**Bold** words."}),
     ],
+    "editor:image_upload": [
+        Case("GET", answers(200, **EDITORS_ONLY)),
+        # A refused upload only: a valid one would write into the real MEDIA_ROOT.
+        Case("POST", answers(400, **EDITORS_ONLY), "no file", data=lambda world, role: {"alt": "A handpiece"}),
+    ],
     "editor:post": [
         Case("GET", answers(200, **OWN_POST), "draft", kwargs=post_pk(State.DRAFT)),
         Case("GET", answers(200, **OWN_POST), "published", kwargs=post_pk(State.PUBLISHED)),
