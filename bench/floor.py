@@ -67,7 +67,7 @@ def queue(request, tab):
     if tab == "signed":
         rows = (Signature.objects.filter(signer=user).order_by("-signed_at")
                 .values(slug=F("revision__post__slug"), title=F("revision__title"), when=F("signed_at"),
-                        extra=F("revision__post__workflow__state"))[:review_queue.RECENTLY_SIGNED_LIMIT])
+                        extra=F("revision__post__workflow__state"))[:min(review_queue.RECENTLY_SIGNED_LIMIT, limit or 10**9)])
         return _list(request, list(rows))
     filters = {"waiting": review_queue.WAITING,
                "assigned": (review_queue.WAITING | review_queue.REREVIEW_DUE) & Q(assignee=user),

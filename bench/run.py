@@ -26,6 +26,8 @@ BENCH_ENV = {
     "DJANGO_SETTINGS_MODULE": "config.settings",
     "DEBUG": "0",
     "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+    # Seals and audit links are keyed: the cached databases verify only under this key.
+    "RECORD_KEY": "bench-only-record-key-0123456789-abcdefghijklmnopqrstuvwxyz",
     "ALLOWED_HOSTS": "127.0.0.1,testserver",
     "SECURE_SSL_REDIRECT": "0",
     "LOG_LEVEL": "ERROR",
