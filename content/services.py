@@ -1,10 +1,11 @@
 """Writes of content: new posts and new revisions. The review workflow decides when they may happen."""
 
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.conf import settings
 from django.utils import timezone
-from django.utils.text import slugify
 
 from content import images
 from content.hashing import content_hash, normalise_line, normalise_text
@@ -20,8 +21,30 @@ def check_body_size(body: str) -> None:
         )
 
 
+def _word_character(char: str) -> bool:
+    return unicodedata.category(char)[0] in "LMN" or char == "_"
+
+
 def slug_from_title(title: str) -> str:
-    return slugify(title, allow_unicode=True)[:200].strip("-") or "post"
+    """Letters, digits and their combining marks (Devanagari vowel signs, Arabic harakat) joined by hyphens.
+
+    Django's slugify drops combining marks, which turns "त्वचा" into the meaningless "तवच".
+    """
+    kept, previous = [], " "
+    for char in unicodedata.normalize("NFKC", title).lower():
+        # A mark only after a letter: no stray emoji variation selectors.
+        if _word_character(char) and not (unicodedata.category(char)[0] == "M" and not _word_character(previous)):
+            kept.append(char)
+        elif char.isspace() or char == "-":
+            kept.append(" ")
+        previous = kept[-1] if kept else " "
+    return "-".join("".join(kept).split())[:200].strip("-_") or "post"
+
+
+def validate_slug(slug: str) -> None:
+    """What slug_from_title makes: letters, digits, their marks, hyphens and underscores."""
+    if not slug or not all(_word_character(char) or char == "-" for char in slug):
+        raise ValidationError("Use only letters, numbers, hyphens and underscores in the address.")
 
 
 def unique_slug(title: str, *, exclude_pk=None) -> str:
