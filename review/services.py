@@ -1,7 +1,6 @@
 """Every change to a post's review state goes through here: check, transition, save, audit, notify."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import validate_unicode_slug
 from django.db import transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
@@ -240,7 +239,7 @@ def _checked_slug(slug: str, title: str, *, exclude_pk=None) -> str:
     if not slug:
         return content_services.unique_slug(title, exclude_pk=exclude_pk)
     try:
-        validate_unicode_slug(slug)
+        content_services.validate_slug(slug)
     except ValidationError:
         raise ValidationError({"slug": "Use only letters, numbers, hyphens and underscores in the address."})
     if Post.objects.exclude(pk=exclude_pk).filter(slug=slug).exists():
