@@ -1,4 +1,8 @@
-"""The audit pack: everything that happened to one post, in one export (JSON, and HTML for people)."""
+"""The audit pack: everything that happened to one post, in one export (JSON, and HTML for people).
+
+Findings of the claims check, the writer's justifications of blocked wording and the reviewer's
+acknowledgements (sealed in each signature's details) are part of it.
+"""
 
 from pathlib import Path
 
@@ -6,26 +10,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from content import claims
-from content import images
-from content.models import Image, Post
-from review import audit, signing
+from content.models import Post
+from review import audit, findings, signing
 from review.diffing import reader_text, word_diff
-from review.models import Signature
+from review.models import FindingJustification, Signature
 
 
 def _when(value):
     return timezone.localtime(value).isoformat() if value else None
-
-
-def _pictures(revision, verified: dict) -> list[dict]:
-    """Every picture the revision shows, with the hash that was signed and whether the stored file still has it."""
-    return [{**entry, "file_verifies": verified.get(entry["image"], False)} for entry in revision.images]
-
-
-def _verified_files(revisions) -> dict[int, bool]:
-    """Whether each picture's stored bytes (and resized copies) still match their hashes, read once per picture."""
-    ids = {entry["image"] for revision in revisions for entry in revision.images}
-    return {image.pk: not images.verify_files([image]) for image in Image.objects.filter(pk__in=ids)}
 
 
 def build(post: Post) -> dict:
@@ -35,8 +27,10 @@ def build(post: Post) -> dict:
     comments = list(post.comments.select_related("author", "revision", "resolved_by").order_by("created_at"))
     events = list(post.audit_events.order_by("seq"))
     rules = claims.active_rules()
+    justifications: dict[int, list] = {}
+    for j in FindingJustification.objects.filter(revision__post=post).select_related("author").order_by("created_at"):
+        justifications.setdefault(j.revision_id, []).append(findings.justification_record(j))
     chain = audit.verify()
-    verified = _verified_files(revisions)
     previous = None
     revision_records = []
     for revision in revisions:
@@ -48,14 +42,14 @@ def build(post: Post) -> dict:
             "author": revision.author.get_username(),
             "created_at": _when(revision.created_at),
             "content_hash": revision.content_hash,
-            "images": _pictures(revision, verified),
             "hash_verifies": revision.is_intact,
             "is_live": revision.pk == post.live_revision_id,
             "diff_from_previous": [
                 {"op": piece.op, "text": piece.text}
                 for piece in word_diff(reader_text(previous), reader_text(revision))
             ],
-            "findings": [f.to_dict() for f in claims.lint(revision.body, rules=rules)],
+            "findings": [f.to_dict() for f in findings.revision_findings(revision, rules=rules)],
+            "justifications": justifications.get(revision.pk, []),
         })
         previous = revision
     return {
@@ -81,6 +75,8 @@ def build(post: Post) -> dict:
                 "revision_hash": s.revision_hash,
                 "statement": s.statement,
                 "details": s.details,
+                "claims_acknowledged": s.details.get("claims", {}).get("findings_acknowledged", []),
+                "justifications_seen": s.details.get("claims", {}).get("justifications_seen", []),
                 "verifies": signing.is_valid(s, s.revision),
             }
             for s in signatures

@@ -35,15 +35,21 @@ class RequestChangesForm(QuoteFields):
 
 class SignForm(forms.Form):
     checklist = forms.MultipleChoiceField(label="Checklist", required=False, widget=forms.CheckboxSelectMultiple)
+    # The claims check's warnings on the revision, each acknowledged by key (review.findings).
+    acknowledged = forms.MultipleChoiceField(label="Claims warnings", required=False,
+                                             widget=forms.CheckboxSelectMultiple)
     password = forms.CharField(label="Password", required=False, strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
     attest = forms.BooleanField(label=ATTESTATION, required=False)
     expected_state = forms.CharField(widget=forms.HiddenInput)
     expected_revision = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, checklist: tuple[str, ...], **kwargs):
+    def __init__(self, *args, checklist: tuple[str, ...], to_acknowledge=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["checklist"].choices = [(item, item) for item in checklist]
+        self.fields["acknowledged"].choices = [
+            (f.key, f"“{f.text}” ({f.field_label.lower()}): {f.message}") for f in to_acknowledge
+        ]
 
 
 class AssignForm(forms.Form):

@@ -6,7 +6,8 @@ Every tab is one query however many rows it has; the counts are two more.
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models.functions import Now, TruncDate
 
 from review.models import Signature, Workflow
 from review.states import State
@@ -29,7 +30,13 @@ TABS = (
 TAB_KEYS = {tab.key for tab in TABS}
 
 WAITING = Q(state=State.IN_REVIEW)
-REREVIEW_DUE = Q(state=State.PUBLISHED, rereview_flagged_at__isnull=False, post__live_revision__isnull=False)
+_LIVE_SIGNATURES = Signature.objects.filter(revision=OuterRef("post__live_revision"))
+_SIGNER_CURRENT = Q(reviewer__verified_until__isnull=True) | Q(reviewer__verified_until__gte=TruncDate(Now()))
+# Live, signed, and no signer's registration is still verified: due now, even before workflow_tick flags it.
+CREDENTIALS_LAPSED = (Q(state=State.PUBLISHED, post__live_revision__isnull=False) & Exists(_LIVE_SIGNATURES)
+                      & ~Exists(_LIVE_SIGNATURES.filter(_SIGNER_CURRENT)))
+REREVIEW_DUE = (Q(state=State.PUBLISHED, rereview_flagged_at__isnull=False, post__live_revision__isnull=False)
+                | CREDENTIALS_LAPSED)
 
 
 def _rows(user):
@@ -52,7 +59,7 @@ def assigned_to(user):
 
 def rereview_due(user):
     """Published posts whose sign-off is no longer current, the longest-overdue first."""
-    return _rows(user).filter(REREVIEW_DUE).order_by("rereview_flagged_at", "pk")
+    return _rows(user).filter(REREVIEW_DUE).order_by(F("rereview_flagged_at").asc(nulls_first=True), "pk")
 
 
 def recently_signed(user):

@@ -7,8 +7,8 @@ from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from content import services as content_services
 from content.models import Post
-from review import anchoring, audit, notifications, permissions, signing
-from review.models import AuditEvent, Comment, ReviewPolicy, Signature, Workflow
+from review import anchoring, audit, findings, notifications, permissions, signing
+from review.models import AuditEvent, Comment, FindingJustification, ReviewPolicy, Signature, Workflow
 from review.states import EDITABLE_STATES, FROZEN_STATES, REOPEN_ON_EDIT_STATES, State
 
 
@@ -43,6 +43,7 @@ ACTION_WORDS = {
     "save": "saved a new version",
     "claim": "claimed it",
     "assign": "assigned it to a reviewer",
+    "justify": "justified wording the claims check blocks",
 }
 
 
@@ -125,16 +126,74 @@ def transition_post(post: Post, name: str, *, user, expected_state: str | None =
     return workflow
 
 
-def post_submit(post, *, user, expected_state=None):
-    return transition_post(post, "submit", user=user, expected_state=expected_state)
+class SubmitBlocked(WorkflowError):
+    """The text holds wording the claims linter blocks, with no justification recorded (HTTP 400)."""
+
+    status = 400
+
+    def __init__(self, blocked: list):
+        self.findings = blocked
+        super().__init__(
+            "Not submitted: the claims check blocks " + findings.describe(blocked) + ". "
+            "Change the wording, or record why it must stay for each one; the reviewer sees your reasons."
+        )
+
+
+JUSTIFICATION_MAX_CHARS = 2000
+
+
+def _claims_gate(workflow: Workflow, user, justifications: dict[str, str] | None) -> None:
+    """Refuse to send text to review while a `block` finding stands unjustified; store the writer's new reasons."""
+    revision = workflow.post.current_revision
+    found = findings.revision_findings(revision)
+    if not any(f.is_block for f in found):
+        return
+    recorded = findings.justifications_by_key(revision)
+    added = []
+    for finding in found:
+        if not finding.is_block or finding.key in recorded:
+            continue
+        reason = ((justifications or {}).get(finding.key) or "").strip()
+        if len(reason) > JUSTIFICATION_MAX_CHARS:
+            raise ValidationError({"justifications": f"Keep each justification under {JUSTIFICATION_MAX_CHARS} "
+                                                     "characters."})
+        if reason:
+            added.append(FindingJustification.objects.create(
+                revision=revision, field=finding.field, rule=finding.rule, text=finding.text,
+                start=finding.start, end=finding.end, justification=reason, author=user,
+            ))
+    missing = findings.unjustified_blocks(found, {*recorded, *(findings.justification_key(j) for j in added)})
+    if missing:
+        raise SubmitBlocked(missing)
+    for justification in added:
+        audit.record("justify", actor=user, post=workflow.post, from_state=workflow.state, to_state=workflow.state,
+                     revision_hash=revision.content_hash,
+                     detail={"justification_id": justification.pk, **findings.justification_record(justification)})
+
+
+@transaction.atomic
+def _send_to_review(post, name: str, *, user, expected_state, justifications) -> Workflow:
+    workflow = _lock(post)
+    _check_expected(workflow, expected_state, None)
+    from_state = workflow.state
+    _run(workflow, name, user)
+    _claims_gate(workflow, user, justifications)
+    _save_and_log(workflow, name, user, from_state)
+    return workflow
+
+
+def post_submit(post, *, user, expected_state=None, justifications: dict[str, str] | None = None):
+    """Send a draft to the reviewers; `justifications` maps finding keys (review.findings) to the writer's reasons."""
+    return _send_to_review(post, "submit", user=user, expected_state=expected_state, justifications=justifications)
 
 
 def post_withdraw(post, *, user, expected_state=None):
     return transition_post(post, "withdraw", user=user, expected_state=expected_state)
 
 
-def post_resubmit(post, *, user, expected_state=None):
-    return transition_post(post, "resubmit", user=user, expected_state=expected_state)
+def post_resubmit(post, *, user, expected_state=None, justifications: dict[str, str] | None = None):
+    return _send_to_review(post, "resubmit", user=user, expected_state=expected_state,
+                           justifications=justifications)
 
 
 def post_publish(post, *, user, expected_state=None):
@@ -331,13 +390,15 @@ def _record_failed_signature(post, user, reason: str):
 
 def revision_sign(post, *, user, password: str, attested: bool, expected_revision: int | None = None,
                   details: dict | None = None, expected_state: str | None = None,
-                  checklist: list[str] | None = None) -> Signature:
+                  checklist: list[str] | None = None, acknowledged: list[str] | None = None) -> Signature:
     """Sign the revision under review (or, for a re-review, the live one) with the user's password.
 
     The password check and its failure record sit outside the signing transaction so a
     refused attempt is still counted towards the lock-out. When `checklist` is given
     (the review page always gives it), every item of the policy's checklist must be in
-    it, and the confirmed list is sealed into the signature's details.
+    it, and the confirmed list is sealed into the signature's details. Every `warn` finding
+    of the claims linter on the signed revision must be in `acknowledged` (finding keys);
+    the acknowledged findings and the writer's justifications are sealed in as well.
     """
     profile = getattr(user, "reviewer_profile", None)
     if profile is None or not profile.is_active:
@@ -366,11 +427,26 @@ def revision_sign(post, *, user, password: str, attested: bool, expected_revisio
             "Ask an administrator to renew the verification before you sign."
         )
     return _sign(post, user=user, profile=profile, expected_revision=expected_revision, details=details or {},
-                 expected_state=expected_state)
+                 expected_state=expected_state, acknowledged=acknowledged or [])
+
+
+def _claims_acknowledged(revision, acknowledged) -> dict:
+    """What the signer confirmed of the claims check; refused unless every warning (and any unjustified block) is ticked."""
+    found = findings.revision_findings(revision)
+    justified = findings.justifications_by_key(revision)
+    to_acknowledge = findings.to_acknowledge(found, justified)
+    missing = [f for f in to_acknowledge if f.key not in set(acknowledged)]
+    if missing:
+        raise ValidationError({"acknowledged": "Acknowledge each claims warning before signing: "
+                                               f"{findings.describe(missing)}."})
+    return {
+        "findings_acknowledged": [findings.acknowledgement_record(f) for f in to_acknowledge],
+        "justifications_seen": [findings.justification_record(j) for j in justified.values()],
+    }
 
 
 @transaction.atomic
-def _sign(post, *, user, profile, expected_revision, details, expected_state=None) -> Signature:
+def _sign(post, *, user, profile, expected_revision, details, expected_state=None, acknowledged=()) -> Signature:
     workflow = _lock(post)
     post = workflow.post
     _check_expected(workflow, expected_state, None)
@@ -394,6 +470,7 @@ def _sign(post, *, user, profile, expected_revision, details, expected_state=Non
         if current_until is not None and current_until > timezone.now():
             raise StaleAction(f"Your sign-off of this version is current until {current_until:%d %b %Y}; "
                               "there is nothing to renew yet.")
+    details = {**details, "claims": _claims_acknowledged(revision, acknowledged)}
     now = timezone.now()
     fields = dict(
         revision_id=revision.pk,

@@ -14,4 +14,5 @@ urlpatterns = [
     path("posts/<int:pk>/comments/<int:comment_pk>/resolve/", views.comment_resolve, name="resolve"),
     path("posts/<int:pk>/claim/", views.claim, name="claim"),
     path("posts/<int:pk>/assign/", views.assign, name="assign"),
+    path("posts/<int:pk>/audit-pack/", views.audit_pack_view, name="audit_pack"),
 ]

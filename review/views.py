@@ -3,12 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from content.models import Post, Revision
-from review import diffing, http, permissions, queue, services
+from review import audit_pack, diffing, findings, http, permissions, queue, services
 from review.forms import AssignForm, CommentForm, RequestChangesForm, SignForm
 from review.models import Comment, ReviewPolicy, Signature, signoffs_missing
 from review.states import Meaning, State
@@ -154,6 +155,8 @@ def _render_review(request, post, *, status=200, sign_form=None, changes_form=No
     # Re-signing a live version renews it; a version in review takes one signature per signer.
     already_signed = workflow.state == State.IN_REVIEW and any(s.signer_id == user.pk for s in signatures)
     initial = {"expected_state": workflow.state, "expected_revision": revision.pk if revision else None}
+    claims_found = findings.revision_findings(revision)
+    justified = findings.justifications_by_key(revision)
     context = {
         "post": post,
         "workflow": workflow,
@@ -174,7 +177,10 @@ def _render_review(request, post, *, status=200, sign_form=None, changes_form=No
         "can_claim": can_decide and workflow.assignee_id is None,
         "can_assign": permissions.is_publisher(workflow, user) and workflow.state in DECISION_STATES,
         "reviewers": queue.assignable_reviewers(),
-        "sign_form": sign_form or SignForm(initial=initial, checklist=policy.checklist),
+        "sign_form": sign_form or SignForm(initial=initial, checklist=policy.checklist,
+                                           to_acknowledge=findings.to_acknowledge(claims_found, justified)),
+        "finding_rows": findings.rows(claims_found, justified=justified),
+        "claim_sentences": findings.claim_sentences(revision),
         "sign_open": sign_form is not None,
         "changes_form": changes_form or RequestChangesForm(initial=initial),
         "comment_form": comment_form or CommentForm(),
@@ -188,14 +194,16 @@ def _render_review(request, post, *, status=200, sign_form=None, changes_form=No
 def sign(request, pk):
     post = _load(pk)
     _require_reviewer(request.user)
-    form = SignForm(request.POST, checklist=ReviewPolicy.current().checklist)
+    revision = _under_review(post)
+    warnings = findings.to_acknowledge(findings.revision_findings(revision), findings.justifications_by_key(revision))
+    form = SignForm(request.POST, checklist=ReviewPolicy.current().checklist, to_acknowledge=warnings)
     if not form.is_valid():
         return _render_review(request, post, status=400, sign_form=form)
     data = form.cleaned_data
     try:
         signature = services.revision_sign(
             post, user=request.user, password=data["password"], attested=data["attest"],
-            checklist=data["checklist"], expected_state=data["expected_state"],
+            checklist=data["checklist"], acknowledged=data["acknowledged"], expected_state=data["expected_state"],
             expected_revision=data["expected_revision"],
         )
     except http.REFUSALS as exc:
@@ -260,3 +268,14 @@ def comment_resolve(request, pk, comment_pk):
         return _render_review(request, post, status=http.status_for(exc), error=http.message_for(exc))
     messages.success(request, "The comment is resolved.")
     return redirect("review:post", pk=post.pk)
+
+
+@login_required
+def audit_pack_view(request, pk):
+    """The post's audit pack for publishers, reviewers and administrators: HTML, or JSON with ?format=json."""
+    post = _load(pk)
+    _require_reader(request.user, post.workflow)
+    pack = audit_pack.build(post)
+    if request.GET.get("format") == "json":
+        return JsonResponse(pack, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    return HttpResponse(audit_pack.render_html(pack))

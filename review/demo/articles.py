@@ -68,6 +68,8 @@ Our fractional laser gives 100% clearance of acne scars with no downtime.
 
 Subcision releases the fibrous bands that pull rolling scars down. Chemical peels can improve texture in mild scarring.
 """,
+        # The writer kept the blocked claim with a reason; the reviewer sent it back anyway.
+        "justification": "The laser supplier's brochure states 100% clearance; please check whether we may quote it.",
     },
     {
         "slug": "hydration-before-procedures",

@@ -1,4 +1,5 @@
-/* The review page: reveal the signing panel, anchor comments to selected text, highlight anchored comments.
+/* The review page: reveal the signing panel, anchor comments to selected text, highlight anchored comments
+ * and the claims check's findings.
  * Positions are counted in Unicode code points (W3C TextQuoteSelector), not in JavaScript's UTF-16 units. */
 (function () {
   "use strict";
@@ -143,6 +144,25 @@
   var data = document.getElementById("comment-anchors");
   var anchors = data ? JSON.parse(data.textContent) : [];
   anchors.forEach(highlight);
+
+  // --- Mark the claims check's findings in the article, where their wording lies in one run of text.
+  document.querySelectorAll("[data-finding-text]").forEach(function (item) {
+    var needle = item.getAttribute("data-finding-text");
+    if (!needle.trim()) { return; }
+    var found = textNodes().some(function (node) {
+      var at = node.data.indexOf(needle);
+      if (at === -1 || (node.parentNode.closest && node.parentNode.closest("mark.finding-mark"))) { return false; }
+      var range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + needle.length);
+      var mark = document.createElement("mark");
+      mark.className = "finding-mark";
+      mark.title = "Claims check: see the list below the article";
+      range.surroundContents(mark);
+      return true;
+    });
+    item.setAttribute("data-marked", found ? "true" : "false");
+  });
 
   root.addEventListener("click", function (event) {
     var mark = event.target.closest && event.target.closest("mark.comment-mark");

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from review import services
+from review import findings, services
 from review.states import State
 from tests.factories import PASSWORD
 
@@ -15,7 +15,9 @@ def test_export_audit_writes_the_whole_history_as_json(post_in, author, reviewer
     post = post_in(State.CHANGES_REQUESTED)
     services.post_save_draft(post, user=author, title=post.title, summary="",
                              body="Results are guaranteed.[^1]\n\n[^1]: A source.")
-    services.post_resubmit(post, user=author)
+    post.refresh_from_db()
+    [blocked] = [f for f in findings.revision_findings(post.current_revision) if f.is_block]
+    services.post_resubmit(post, user=author, justifications={blocked.key: "Quoted from the trial's abstract."})
     services.revision_sign(post, user=reviewer, password=PASSWORD, attested=True)
     services.post_publish(post, user=publisher)
 
@@ -31,8 +33,10 @@ def test_export_audit_writes_the_whole_history_as_json(post_in, author, reviewer
     assert signature["printed_name"] == "Dr. Ian Tan" and signature["verifies"] is True
     assert signature["revision"] == 2
     assert pack["comments"][0]["body"].startswith("Please cite")
+    assert [j["justification"] for j in pack["revisions"][1]["justifications"]] == ["Quoted from the trial's abstract."]
+    assert [j["text"] for j in signature["justifications_seen"]] == ["guaranteed"]
     assert [e["action"] for e in pack["audit_events"]] == [
-        "create", "submit", "request_changes", "save", "resubmit", "sign", "approve", "publish"]
+        "create", "submit", "request_changes", "save", "justify", "resubmit", "sign", "approve", "publish"]
     assert pack["audit_chain"]["intact"] is True
 
 

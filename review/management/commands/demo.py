@@ -10,7 +10,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from content.models import Post
-from review import roles, services
+from review import findings, roles, services
 from review.demo.articles import ARTICLES
 from review.models import ReviewerProfile
 
@@ -89,7 +89,11 @@ class Command(BaseCommand):
         state = article["state"]
         if state == "draft":
             return
-        services.post_submit(post, user=author)
+        justifications = None
+        if article.get("justification"):
+            justifications = {f.key: article["justification"]
+                              for f in findings.revision_findings(post.current_revision) if f.is_block}
+        services.post_submit(post, user=author, justifications=justifications)
         if state == "in_review":
             return
         if state == "changes_requested":
