@@ -10,7 +10,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from content import claims
-from content.models import Post
+from content import images
+from content.models import Image, Post
 from review import audit, findings, signing
 from review.diffing import reader_text, word_diff
 from review.models import FindingJustification, Signature
@@ -18,6 +19,17 @@ from review.models import FindingJustification, Signature
 
 def _when(value):
     return timezone.localtime(value).isoformat() if value else None
+
+
+def _pictures(revision, verified: dict) -> list[dict]:
+    """Every picture the revision shows, with the hash that was signed and whether the stored file still has it."""
+    return [{**entry, "file_verifies": verified.get(entry["image"], False)} for entry in revision.images]
+
+
+def _verified_files(revisions) -> dict[int, bool]:
+    """Whether each picture's stored bytes (and resized copies) still match their hashes, read once per picture."""
+    ids = {entry["image"] for revision in revisions for entry in revision.images}
+    return {image.pk: not images.verify_files([image]) for image in Image.objects.filter(pk__in=ids)}
 
 
 def build(post: Post) -> dict:
@@ -31,6 +43,7 @@ def build(post: Post) -> dict:
     for j in FindingJustification.objects.filter(revision__post=post).select_related("author").order_by("created_at"):
         justifications.setdefault(j.revision_id, []).append(findings.justification_record(j))
     chain = audit.verify()
+    verified = _verified_files(revisions)
     previous = None
     revision_records = []
     for revision in revisions:
@@ -42,6 +55,7 @@ def build(post: Post) -> dict:
             "author": revision.author.get_username(),
             "created_at": _when(revision.created_at),
             "content_hash": revision.content_hash,
+            "images": _pictures(revision, verified),
             "hash_verifies": revision.is_intact,
             "is_live": revision.pk == post.live_revision_id,
             "diff_from_previous": [

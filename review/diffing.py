@@ -13,10 +13,21 @@ class Piece:
     text: str
 
 
+def picture_line(entry: dict) -> str:
+    """A picture as the reviewer reads it in a diff: which bytes (by hash), with which alt text and caption."""
+    parts = [f"[{'Hero picture' if entry.get('role') == 'hero' else 'Picture'} image:{entry['image']}",
+             f"sha256 {entry['sha256'][:12]}", f"alt: {entry['alt']}"]
+    if entry.get("caption"):
+        parts.append(f"caption: {entry['caption']}")
+    return " · ".join(parts) + "]"
+
+
 def reader_text(revision) -> str:
+    """Everything a reader sees, as text: title, summary, body, and every picture shown (so swaps show up)."""
     if revision is None:
         return ""
-    return "\n\n".join(part for part in (revision.title, revision.summary, revision.body) if part)
+    pictures = [picture_line(entry) for entry in getattr(revision, "images", None) or []]
+    return "\n\n".join(part for part in (revision.title, revision.summary, revision.body, *pictures) if part)
 
 
 def word_diff(old: str, new: str) -> list[Piece]:
