@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
@@ -203,6 +204,7 @@ def render_body(body: str, *, hero_id: int | None = None, hero_alt: str = "") ->
     images = images_referenced(body, [hero_id])
     pictures = {pk: picture_of(image) for pk, image in images.items()}
     hero = images.get(hero_id) if hero_id else None
+    hero_alt = hero_alt if hero else ""
     rendered: Rendered = render_with_pictures(
         body, pictures, hero=(pictures[hero.pk], hero_alt, hero.caption) if hero else None,
     )
@@ -251,3 +253,9 @@ def verify_files(images=None) -> list[str]:
             if actual != expected:
                 broken.append(f"image:{image.pk} {name}: " + ("missing" if actual is None else "bytes changed"))
     return broken
+
+
+def render_preview(body: str, *, hero_id=None, hero_alt: str = "") -> SafeString:
+    """The body as a revision would show it, for the writer's preview: nothing is checked or saved."""
+    hero_id = int(hero_id) if str(hero_id or "").isdigit() else None
+    return mark_safe(render_body(body, hero_id=hero_id, hero_alt=hero_alt or "").html)  # noqa: S308 - nh3-clean
