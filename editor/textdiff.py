@@ -38,7 +38,7 @@ def diff_stats(old: str, new: str) -> tuple[int, int]:
     return added, removed
 
 
-def mark_quotes(html: str, quotes: list[str]) -> tuple[SafeString, set[str]]:
+def mark_quotes(html: str, quotes: list[str], *, css_class: str = "quote") -> tuple[SafeString, set[str]]:
     """The sanitised article `html` with each quoted passage wrapped in <mark>, and the quotes found.
 
     A quote is marked where it lies inside one run of text; one that spans markup or is no
@@ -52,7 +52,7 @@ def mark_quotes(html: str, quotes: list[str]) -> tuple[SafeString, set[str]]:
         for i, part in enumerate(parts):
             if part.startswith("<") or needle not in part:
                 continue
-            parts[i] = part.replace(needle, f"<mark class=\"quote\">{needle}</mark>", 1)
+            parts[i] = part.replace(needle, f"<mark class=\"{css_class}\">{needle}</mark>", 1)
             # The marked run is now markup as far as later, shorter quotes are concerned.
             parts[i:i + 1] = _TAG_OR_TEXT.split(parts[i])
             found.add(quote)

@@ -14,6 +14,7 @@ from content.services import check_body_size
 from editor import selectors
 from editor.forms import PostForm, ScheduleForm
 from editor.textdiff import diff_stats, mark_quotes, word_diff
+from review import findings as claim_findings
 from review import permissions, services
 from review.actions import EDITOR_ACTIONS, allowed_actions, can_edit
 from review.http import REFUSALS, message_for, status_for
@@ -104,7 +105,7 @@ def post_create(request):
             else:
                 messages.success(request, "Draft saved.")
                 if request.POST.get("action") == "submit":
-                    return _submit_after_save(request, post)
+                    return _submit_after_save(request, post, form)
                 return redirect("editor:post_edit", pk=post.pk)
     elif request.method == "POST":
         status = 400
@@ -150,10 +151,10 @@ def post_edit(request, pk):
             else:
                 if changed:
                     messages.success(request, _saved_message(workflow.state))
-                else:
+                elif request.POST.get("action") != "submit":
                     messages.info(request, "Nothing changed since the last save.")
                 if request.POST.get("action") == "submit":
-                    return _submit_after_save(request, post)
+                    return _submit_after_save(request, post, form)
                 return redirect("editor:post_edit", pk=post.pk)
     elif request.method == "POST":
         status = 400
@@ -176,12 +177,31 @@ def _form_refusal(form: PostForm, exc: Exception) -> int:
     return status_for(exc)
 
 
-def _submit_after_save(request, post):
-    """The writing form's "Submit for review": the text is saved; now send it to the reviewers."""
+def posted_justifications(request) -> dict[str, str]:
+    """The writer's reasons for keeping blocked wording, keyed by finding (fields named "justify:<key>")."""
+    prefix = "justify:"
+    return {name[len(prefix):]: value for name, value in request.POST.items() if name.startswith(prefix)}
+
+
+def _submit_after_save(request, post, form):
+    """The writing form's "Submit for review": the text is saved; now send it to the reviewers.
+
+    When the claims check blocks it, the form comes back (400) with the saved text and a
+    justification field for each blocked finding, so the writer can change the text or say why.
+    """
     post.workflow.refresh_from_db()
     name = "resubmit" if post.workflow.state == State.CHANGES_REQUESTED else "submit"
     try:
-        ACTION_SERVICES[name](post, user=request.user, expected_state=post.workflow.state)
+        ACTION_SERVICES[name](post, user=request.user, expected_state=post.workflow.state,
+                              justifications=posted_justifications(request))
+    except services.SubmitBlocked as exc:
+        post.refresh_from_db()
+        data = request.POST.copy()
+        data["base_revision"] = str(post.current_revision_id)  # the text is saved: the next save builds on it
+        form = PostForm(data, initial=form.initial, slug_locked=post.first_published_at is not None)
+        form.is_valid()
+        form.add_error(None, str(exc))
+        return _render_writing(request, form, post=post, status=400, blocked=exc.findings)
     except REFUSALS as exc:
         messages.error(request, f"Your text is saved, but it was not submitted: {message_for(exc)}")
         return redirect("editor:post_edit", pk=post.pk)
@@ -189,12 +209,18 @@ def _submit_after_save(request, post):
     return redirect("editor:post", pk=post.pk)
 
 
-def _render_writing(request, form, *, post, status):
+def _render_writing(request, form, *, post, status, blocked=()):
     body = form["body"].value() or ""
-    preview = render_preview(body, hero_id=form["hero_image"].value(), hero_alt=form["hero_alt"].value())
+    found = claim_findings.text_findings(title=form["title"].value() or "", summary=form["summary"].value() or "",
+                                         body=body)
+    rendered = render_preview(body, hero_id=form["hero_image"].value(), hero_alt=form["hero_alt"].value())
+    preview, _ = mark_quotes(str(rendered), [f.text for f in found if f.field == "body"],
+                             css_class="finding")
     words = selectors.word_count(body)
     return render(request, "editor/write.html", {
         "form": form, "post": post, "preview": preview, "words": words,
+        "finding_rows": claim_findings.rows(found, typed=posted_justifications(request), blocked=blocked),
+        "findings": found, "blocked": blocked,
         "minutes": selectors.reading_minutes(words),
         "reopens": post is not None and post.workflow.state in REOPEN_ON_EDIT_STATES,
         "is_live": post is not None and post.is_live,
@@ -206,7 +232,7 @@ def _render_writing(request, form, *, post, status):
 @login_required
 @require_POST
 def preview(request):
-    """The live preview: the same renderer as the public site, never saved."""
+    """The live preview: the same renderer as the public site, never saved, and the claims check of the text."""
     _require_editor(request.user)
     body = request.POST.get("body", "")
     try:
@@ -214,8 +240,11 @@ def preview(request):
     except ValidationError as exc:
         return JsonResponse({"error": message_for(exc)}, status=400)
     words = selectors.word_count(body)
+    found = claim_findings.text_findings(title=request.POST.get("title", "")[:200],
+                                         summary=request.POST.get("summary", "")[:500], body=body)
     return JsonResponse({"html": str(render_preview(body)), "words": words,
-                         "minutes": selectors.reading_minutes(words)})
+                         "minutes": selectors.reading_minutes(words),
+                         "findings": [f.to_dict() for f in found]})
 
 
 @login_required
@@ -225,10 +254,11 @@ def post_detail(request, pk):
     return _render_post(request, post)
 
 
-def _render_post(request, post, *, error: str = "", status: int = 200, schedule_form=None):
+def _render_post(request, post, *, error: str = "", status: int = 200, schedule_form=None, blocked=()):
     workflow = post.workflow
     history = selectors.post_history(post)
     revision = post.current_revision
+    claims_found = claim_findings.revision_findings(revision)
     open_quotes = [c.quote_exact for c in history.comments if c.quote_exact]
     article, found = mark_quotes(revision.html, open_quotes)
     actions = allowed_actions(workflow, request.user)
@@ -245,6 +275,9 @@ def _render_post(request, post, *, error: str = "", status: int = 200, schedule_
         "error": error,
         "live_differs": post.live_differs_from_working_copy,
         "words": revision.word_count, "minutes": selectors.reading_minutes(revision.word_count),
+        "findings": claims_found, "blocked": blocked,
+        "finding_rows": claim_findings.rows(claims_found, justified=claim_findings.justifications_by_key(revision),
+                                            typed=posted_justifications(request), blocked=blocked),
     }, status=status)
 
 
@@ -263,8 +296,13 @@ def post_action(request, pk, action):
             return _render_post(request, post, error="Choose when to publish.", status=400,
                                 schedule_form=schedule_form)
         kwargs["when"] = schedule_form.cleaned_data["when"]
+    if action in ("submit", "resubmit"):
+        kwargs["justifications"] = posted_justifications(request)
     try:
         ACTION_SERVICES[action](post, user=request.user, expected_state=expected_state, **kwargs)
+    except services.SubmitBlocked as exc:
+        return _render_post(request, _get_post(request, pk), error=message_for(exc), status=exc.status,
+                            blocked=exc.findings)
     except REFUSALS as exc:
         if schedule_form is not None and isinstance(exc, ValidationError) and "when" in getattr(exc, "error_dict", {}):
             schedule_form.add_error("when", exc.error_dict["when"])

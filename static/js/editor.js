@@ -1,5 +1,5 @@
-/* The editor's enhancements: live preview, word count, slug from title, and a warning before
-   leaving unsaved changes. The forms work without any of this. No inline script (CSP). */
+/* The editor's enhancements: live preview with the claims check beside it, word count, slug from
+   title, and a warning before leaving unsaved changes. The forms work without any of this. No inline script (CSP). */
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -37,6 +37,8 @@
     var data = new FormData();
     data.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
     data.append("body", body.value);
+    data.append("title", title.value);
+    if (summary) { data.append("summary", summary.value); }
     fetch(form.dataset.previewUrl, { method: "POST", body: data, credentials: "same-origin" })
       .then(function (response) { return response.json().catch(function () { return null; }); })
       .then(function (result) {
@@ -48,11 +50,112 @@
           preview.replaceChildren(note);
         } else {
           preview.innerHTML = result.html;  // sanitised on the server by the one renderer
+          showFindings(result.findings || []);
         }
         preview.removeAttribute("data-stale");
       })
       .catch(function () { /* offline: the preview stays as it was; saving still works */ });
   }
+  // Claims check: the findings of the text beside the preview, their wording marked in it.
+  var findingsBox = document.querySelector("[data-findings]");
+  var fieldsByName = { title: title, summary: summary, body: body };
+  var LABELS = { title: "Title", summary: "Summary", body: "Body" };
+  var typedReasons = {};
+  if (findingsBox) {
+    findingsBox.addEventListener("input", function (event) {
+      var name = event.target.name || "";
+      if (name.indexOf("justify:") === 0) { typedReasons[name] = event.target.value; }
+    });
+    findingsBox.querySelectorAll("textarea[name^='justify:']").forEach(function (area) {
+      typedReasons[area.name] = area.value;
+    });
+  }
+
+  /* UTF-16 index in `text` of code point offset `cp` (the server counts code points). */
+  function utf16Index(text, cp) {
+    return Array.from(text).slice(0, cp).join("").length;
+  }
+
+  function selectInField(finding) {
+    var field = fieldsByName[finding.field];
+    if (!field) { return; }
+    field.focus();
+    field.setSelectionRange(utf16Index(field.value, finding.start), utf16Index(field.value, finding.end));
+  }
+
+  function markInPreview(texts) {
+    texts.forEach(function (needle) {
+      if (!needle.trim()) { return; }
+      var walker = document.createTreeWalker(preview, NodeFilter.SHOW_TEXT), node;
+      while ((node = walker.nextNode())) {
+        if (node.parentNode.closest("mark")) { continue; }
+        var at = node.data.indexOf(needle);
+        if (at === -1) { continue; }
+        var range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + needle.length);
+        var mark = document.createElement("mark");
+        mark.className = "finding";
+        range.surroundContents(mark);
+        return;
+      }
+    });
+  }
+
+  function element(tag, className, text) {
+    var el = document.createElement(tag);
+    if (className) { el.className = className; }
+    if (text !== undefined) { el.textContent = text; }
+    return el;
+  }
+
+  function showFindings(findings) {
+    if (!findingsBox) { return; }
+    var list = findingsBox.querySelector("[data-findings-list]");
+    var justifyForm = findingsBox.getAttribute("data-justify-form");
+    var kept = {};
+    list.querySelectorAll("[data-finding-key]").forEach(function (item) {
+      var note = item.querySelector(".finding-justified");
+      if (note) { kept[item.getAttribute("data-finding-key")] = note; }
+    });
+    list.replaceChildren();
+    findings.forEach(function (finding, i) {
+      var item = element("li", "finding finding-" + finding.severity);
+      item.setAttribute("data-finding-key", finding.key);
+      var head = element("p", "finding-head");
+      head.append(element("span", "badge severity-" + finding.severity,
+        finding.severity === "block" ? "Blocks submission" : "Warning"), " ");
+      head.append(element("mark", "finding", finding.text), " ");
+      var where = element("button", "link-button small",
+        (LABELS[finding.field] || finding.field) + ", characters " + finding.start + "–" + finding.end);
+      where.type = "button";
+      where.title = "Select this wording in the " + (LABELS[finding.field] || finding.field).toLowerCase();
+      where.addEventListener("click", function () { selectInField(finding); });
+      head.append(where);
+      item.append(head, element("p", "finding-message", finding.message),
+        element("p", "finding-source muted small", "Rule " + finding.rule + (finding.source ? " · " + finding.source : "")));
+      if (kept[finding.key]) {
+        item.append(kept[finding.key]);
+      } else if (justifyForm && finding.severity === "block") {
+        var name = "justify:" + finding.key;
+        var label = element("label", "small", "Why this wording must stay");
+        label.htmlFor = "justify-live-" + i;
+        var area = element("textarea");
+        area.id = label.htmlFor;
+        area.name = name;
+        area.rows = 2;
+        area.maxLength = 2000;
+        area.setAttribute("form", justifyForm);
+        area.value = typedReasons[name] || "";
+        item.append(label, area);
+      }
+      list.append(item);
+    });
+    findingsBox.querySelector("[data-findings-count]").textContent = String(findings.length);
+    findingsBox.querySelector("[data-findings-empty]").hidden = findings.length > 0;
+    markInPreview(findings.filter(function (f) { return f.field === "body"; }).map(function (f) { return f.text; }));
+  }
+
   function schedulePreview() {
     preview.setAttribute("data-stale", "");
     window.clearTimeout(timer);
@@ -72,10 +175,12 @@
   title.addEventListener("input", function () {
     if (previewTitle) { previewTitle.textContent = title.value; }
     if (slugFollowsTitle) { slug.value = slugify(title.value); }
+    schedulePreview();
   });
   if (summary) {
     summary.addEventListener("input", function () {
       if (previewSummary) { previewSummary.textContent = summary.value; }
+      schedulePreview();
     });
   }
   body.addEventListener("input", function () { updateStats(); schedulePreview(); });
