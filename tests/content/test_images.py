@@ -349,3 +349,16 @@ def test_verify_files_names_a_picture_whose_stored_bytes_changed(author, media):
     (media / image.file).write_bytes(picture_bytes(color=(0, 0, 0)))
 
     assert images.verify_files() == [f"image:{image.pk} {image.file}: bytes changed"]
+
+
+def test_verify_images_command_exits_non_zero_and_names_a_changed_file(author, media, capsys):
+    from django.core.management import CommandError, call_command
+
+    image = upload(author)
+    call_command("verify_images")
+    assert "Pictures intact: 1 picture(s)" in capsys.readouterr().out
+
+    (media / image.renditions[0]["name"]).write_bytes(b"swapped")
+    with pytest.raises(CommandError, match="1 stored picture file"):
+        call_command("verify_images")
+    assert f"image:{image.pk} {image.renditions[0]['name']}: bytes changed" in capsys.readouterr().err
