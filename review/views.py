@@ -271,6 +271,7 @@ def comment_resolve(request, pk, comment_pk):
 
 
 @login_required
+@require_GET
 def audit_pack_view(request, pk):
     """The post's audit pack for publishers, reviewers and administrators: HTML, or JSON with ?format=json."""
     post = _load(pk)
