@@ -118,17 +118,30 @@ def _store(name: str, data: bytes) -> str:
 def _make_renditions(picture: PILImage.Image, *, sha256: str, kind: str) -> list[dict]:
     """Resized copies for srcset, each in WebP and in the original format, never wider than the original.
 
-    Names are derived from the original's hash, so making them again finds them already stored.
+    The configured widths cover the article column at twice its size, so a larger original gets no
+    full-size copy; a smaller one gets one at its own width. Names are derived from the original's
+    hash, so a copy already stored is read back for its hash, not encoded again.
     """
-    widths = sorted({w for w in settings.IMAGE_RENDITION_WIDTHS if w < picture.width} | {picture.width})
+    configured = sorted(settings.IMAGE_RENDITION_WIDTHS)
+    widths = [w for w in configured if w < picture.width]
+    if picture.width <= configured[-1]:
+        widths.append(picture.width)
     renditions = []
     for width in widths:
         height = max(1, round(picture.height * width / picture.width))
-        resized = picture if width == picture.width else picture.resize((width, height), PILImage.Resampling.LANCZOS)
+        resized = None
         for out_kind in dict.fromkeys(["WEBP", kind]):
-            data = _encode(resized, out_kind)
             name = f"{STORAGE_DIR}/{sha256[:2]}/{sha256}-{width}.{ACCEPTED[out_kind][0]}"
-            renditions.append({"width": width, "height": height, "format": out_kind, "name": _store(name, data),
+            if default_storage.exists(name):
+                with default_storage.open(name, "rb") as handle:
+                    data = handle.read()
+            else:
+                if resized is None:
+                    resized = picture if width == picture.width else picture.resize(
+                        (width, height), PILImage.Resampling.LANCZOS, reducing_gap=2.0)
+                data = _encode(resized, out_kind)
+                name = default_storage.save(name, ContentFile(data))
+            renditions.append({"width": width, "height": height, "format": out_kind, "name": name,
                                "sha256": hashlib.sha256(data).hexdigest()})
     return renditions
 

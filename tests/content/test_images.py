@@ -168,8 +168,7 @@ def test_image_upload_makes_renditions_once_in_webp_and_the_original_format(auth
 
     assert sorted((r["width"], r["format"]) for r in image.renditions) == [
         (480, "JPEG"), (480, "WEBP"), (960, "JPEG"), (960, "WEBP"), (1600, "JPEG"), (1600, "WEBP"),
-        (2000, "JPEG"), (2000, "WEBP"),
-    ]
+    ]  # wider than the largest width: no full-size copy
     before = stored_files(media)
     post = factories.make_post(author=author)
     revision_create(post=post, author=author, title="With a picture", summary="",
@@ -177,7 +176,17 @@ def test_image_upload_makes_renditions_once_in_webp_and_the_original_format(auth
     revision_create(post=post, author=author, title="With a picture again", summary="",
                     body=f"![{image.alt}]({image.reference})")
     images.picture_of(image)
+    # Made again: every copy is found stored and read back, none is encoded or written.
+    again = images._make_renditions(PILImage.new("RGB", (2000, 1000)), sha256=image.sha256, kind="JPEG")
+    assert again == image.renditions
     assert stored_files(media) == before
+
+
+def test_image_upload_of_a_small_picture_adds_a_copy_at_its_own_width(author):
+    image = upload(author, picture_bytes("PNG", size=(700, 400)))
+
+    assert sorted((r["width"], r["format"]) for r in image.renditions) == [
+        (480, "PNG"), (480, "WEBP"), (700, "PNG"), (700, "WEBP")]
 
 
 def test_image_upload_of_the_same_bytes_twice_keeps_one_file(author, media):
