@@ -211,9 +211,15 @@ def _submit_after_save(request, post, form):
 
 def _render_writing(request, form, *, post, status, blocked=()):
     body = form["body"].value() or ""
+    # A body over the size limit is refused: rendering and checking it would only keep this worker busy.
+    try:
+        check_body_size(body)
+        shown = body
+    except ValidationError:
+        shown = ""
     found = claim_findings.text_findings(title=form["title"].value() or "", summary=form["summary"].value() or "",
-                                         body=body)
-    rendered = render_preview(body, hero_id=form["hero_image"].value(), hero_alt=form["hero_alt"].value())
+                                         body=shown)
+    rendered = render_preview(shown, hero_id=form["hero_image"].value(), hero_alt=form["hero_alt"].value())
     preview, _ = mark_quotes(str(rendered), [f.text for f in found if f.field == "body"],
                              css_class="finding")
     words = selectors.word_count(body)

@@ -163,3 +163,15 @@ def test_the_same_title_twice_gets_a_second_slug_not_an_error(author):
     first = services.post_create(author=author, title="العناية بالبشرة", body="Words.")
     second = services.post_create(author=author, title="العناية بالبشرة", body="Words.")
     assert second.slug == f"{first.slug}-2"
+
+
+def test_a_refused_two_megabyte_body_is_answered_at_once(client, author):
+    """Neither rendered nor checked for claims: a refused body must not keep a worker busy (it took 39 s)."""
+    import time
+
+    client.force_login(author)
+    body = ("Pico laser **stimulates** collagen production. " * 20 + "\n\n") * 2000
+    started = time.monotonic()
+    response = client.post(reverse("editor:post_create"), {"title": "Big", "body": body, "action": "save"})
+    assert response.status_code == 400 and "the limit is" in " ".join(response.context["form"].errors["body"])
+    assert time.monotonic() - started < 3
