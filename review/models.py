@@ -135,13 +135,17 @@ class Signature(ImmutableModel):
         return signing.is_valid(self, self.revision)
 
 
-def signoffs_missing(revision: Revision | None, policy: Policy | None = None) -> dict[str, int]:
-    """Meanings still lacking valid signatures from distinct signers, with how many are missing."""
+def signoffs_missing(revision: Revision | None, policy: Policy | None = None, *,
+                     signatures: list[Signature] | None = None) -> dict[str, int]:
+    """Meanings still lacking valid signatures from distinct signers, with how many are missing.
+
+    `signatures`: the revision's valid signatures, when the caller has already read them.
+    """
     if revision is None:
         return {"content": 1}
     policy = policy or ReviewPolicy.current()
     signers: dict[str, set[int]] = {}
-    for signature in Signature.objects.valid_for(revision):
+    for signature in Signature.objects.valid_for(revision) if signatures is None else signatures:
         signers.setdefault(signature.meaning, set()).add(signature.signer_id)
     return {
         meaning: needed - len(signers.get(meaning, ()))
