@@ -9,8 +9,11 @@ HASH_VERSION = 1
 
 
 def normalise_text(value: str) -> str:
-    """One spelling for text that reads the same: NFC, LF line ends, no trailing blanks."""
-    value = unicodedata.normalize("NFC", value or "")
+    """One spelling for text that reads the same: NFC, LF line ends, no trailing blanks, no NUL.
+
+    NUL is invisible to readers and PostgreSQL cannot store it in text.
+    """
+    value = unicodedata.normalize("NFC", (value or "").replace("\x00", ""))
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     return "\n".join(line.rstrip() for line in value.split("\n")).strip()
 

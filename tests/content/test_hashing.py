@@ -47,3 +47,8 @@ def test_revisions_cannot_be_changed_or_deleted(author):
     with pytest.raises(ImmutableError):
         Revision.objects.filter(pk=revision.pk).update(title="Changed")
     assert Revision.objects.get(pk=revision.pk).title == "Eczema"
+
+
+def test_nul_characters_are_dropped_before_storing(author):
+    post = review_services.post_create(author=author, title="Sun\x00screen", body="SPF\x00 50")
+    assert (post.current_revision.title, post.current_revision.body) == ("Sunscreen", "SPF 50")
