@@ -74,7 +74,11 @@ class Post(models.Model):
 
     class Meta:
         ordering = ["-updated_at"]
-        indexes = [models.Index(fields=["-published_at"], name="post_published_idx")]
+        indexes = [
+            models.Index(fields=["-published_at"], name="post_published_idx"),
+            # The public lists' order (index, feed, sitemap, reviewer pages): newest first publication first.
+            models.Index(fields=["-first_published_at", "-id"], name="post_first_published_idx"),
+        ]
 
     def __str__(self):
         return self.title
