@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from content.models import ClaimRuleOverride, Post, Revision
+from content.models import ClaimRuleOverride, Image, Post, Revision
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -74,3 +74,13 @@ class ClaimRuleOverrideAdmin(admin.ModelAdmin):
             return "— (a rule of this installation)"
         matcher = ", ".join(rule.words) if rule.words else rule.pattern or "built-in check"
         return f"{rule.severity}: {matcher} — {rule.message} [{rule.source}]"
+
+
+@admin.register(Image)
+class ImageAdmin(ReadOnlyAdmin):
+    """Pictures are immutable: a new alt text or file is a new upload, so revisions keep what was signed."""
+
+    list_display = ["alt", "format", "width", "height", "uploaded_by", "uploaded_at", "sha256"]
+    list_select_related = ["uploaded_by"]
+    search_fields = ["alt", "caption", "sha256"]
+    readonly_fields = [f.name for f in Image._meta.fields]
