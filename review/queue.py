@@ -1,6 +1,6 @@
 """The approval queue's reads: what waits, for whom, and what a reviewer signed lately.
 
-Every tab is one query however many rows it has; the counts are two more.
+Every tab is one query for one page of rows, however many wait; the counts are two more.
 """
 
 from dataclasses import dataclass
@@ -13,6 +13,8 @@ from review.models import Signature, Workflow
 from review.states import State
 
 RECENTLY_SIGNED_LIMIT = 50
+# Rows per page of a tab: a publisher's queue can hold hundreds of posts (see `make bench`).
+PAGE_SIZE = 25
 
 
 @dataclass(frozen=True)
@@ -70,8 +72,15 @@ def recently_signed(user):
     )
 
 
-def rows(tab: str, user):
-    return {"waiting": waiting, "assigned": assigned_to, "rereview": rereview_due, "signed": recently_signed}[tab](user)
+def rows(tab: str, user, page: int = 1):
+    """One page of the tab's rows, oldest first (newest first for what the user signed)."""
+    start = (page - 1) * PAGE_SIZE
+    tab_rows = {"waiting": waiting, "assigned": assigned_to, "rereview": rereview_due, "signed": recently_signed}
+    return tab_rows[tab](user)[start:start + PAGE_SIZE]
+
+
+def page_count(total: int) -> int:
+    return max(1, -(-total // PAGE_SIZE))
 
 
 def counts(user) -> dict[str, int]:

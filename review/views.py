@@ -62,7 +62,12 @@ def _render_queue(request, *, error: str = "", status: int = 200):
     can_assign = user.has_perm("review.publish_post")
     reviewers = list(queue.assignable_reviewers()) if can_assign and tab != "signed" else []
     counts = queue.counts(user)
-    rows = list(queue.rows(tab, user))
+    pages = queue.page_count(counts[tab])
+    try:
+        page = min(max(1, int(request.GET.get("page", 1))), pages)
+    except ValueError:
+        page = 1
+    rows = list(queue.rows(tab, user, page))
     if tab != "signed":
         for row in rows:
             row.revision = _under_review(row.post)
@@ -70,6 +75,8 @@ def _render_queue(request, *, error: str = "", status: int = 200):
         "tabs": [(t, counts[t.key]) for t in queue.TABS],
         "tab": tab,
         "rows": rows,
+        "page": page,
+        "pages": pages,
         "now": timezone.now(),
         "can_assign": can_assign,
         "reviewers": reviewers,
@@ -151,7 +158,9 @@ def _render_review(request, post, *, status=200, sign_form=None, changes_form=No
          "start": c.quote_start, "end": c.quote_end}
         for c in comments if c.is_open and c.quote_exact and c.revision_id == revision.pk
     ]
-    can_decide = workflow.state in DECISION_STATES and permissions.can_review(workflow, user)
+    # Separation of duties reads the post's editors from the database: ask once per page.
+    may_review = permissions.can_review(workflow, user)
+    can_decide = workflow.state in DECISION_STATES and may_review
     # Re-signing a live version renews it; a version in review takes one signature per signer.
     already_signed = workflow.state == State.IN_REVIEW and any(s.signer_id == user.pk for s in signatures)
     initial = {"expected_state": workflow.state, "expected_revision": revision.pk if revision else None}
@@ -164,7 +173,8 @@ def _render_review(request, post, *, status=200, sign_form=None, changes_form=No
         "is_rereview": workflow.state == State.PUBLISHED,
         "signatures": signatures,
         "signed_this_version": bool(signatures) and workflow.state == State.PUBLISHED,
-        "missing": {Meaning(m).label: n for m, n in signoffs_missing(revision, policy).items() if m in Meaning.values},
+        "missing": {Meaning(m).label: n for m, n in signoffs_missing(revision, policy, signatures=signatures).items()
+                    if m in Meaning.values},
         "required": {Meaning(m).label: n for m, n in policy.required_signoffs.items() if m in Meaning.values},
         "last_signed": last_signed,
         "diff": diffing.word_diff(diffing.reader_text(last_signed), diffing.reader_text(revision)),
@@ -173,7 +183,7 @@ def _render_review(request, post, *, status=200, sign_form=None, changes_form=No
         "anchors": anchors,
         "can_decide": can_decide and not already_signed,
         "already_signed": already_signed,
-        "can_comment": permissions.can_comment(workflow, user),
+        "can_comment": may_review or permissions.can_comment(workflow, user),
         "can_claim": can_decide and workflow.assignee_id is None,
         "can_assign": permissions.is_publisher(workflow, user) and workflow.state in DECISION_STATES,
         "reviewers": queue.assignable_reviewers(),

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from review import services
+from review import queue, services
 from review.models import AuditEvent
 from review.states import State
 from tests import factories
@@ -227,7 +227,21 @@ def test_queue_query_count_does_not_grow_with_rows(client, settings, author, rev
     with_fifty = measure()
 
     assert {tab: rows for tab, (_, rows) in with_one.items()} == {"waiting": 2, "assigned": 1, "rereview": 1, "signed": 1}
-    assert {tab: rows for tab, (_, rows) in with_fifty.items()} == {"waiting": 100, "assigned": 50, "rereview": 50,
-                                                                     "signed": 50}
+    # A tab shows one page of rows however many wait.
+    assert {tab: rows for tab, (_, rows) in with_fifty.items()} == dict.fromkeys(tabs, queue.PAGE_SIZE)
     print("queries per tab with 1 and 50 rows:", with_one, with_fifty)
     assert {tab: n for tab, (n, _) in with_fifty.items()} == {tab: n for tab, (n, _) in with_one.items()}
+
+
+def test_queue_pages_show_every_waiting_post_oldest_first(client, author, reviewer):
+    for i in range(queue.PAGE_SIZE + 2):
+        factories.make_post(author=author, state=State.IN_REVIEW, title=f"Waiting {i}")
+    client.force_login(reviewer)
+
+    first = client.get(QUEUE, {"tab": "waiting"})
+    second = client.get(QUEUE, {"tab": "waiting", "page": 2})
+
+    titles = [w.revision.title for w in first.context["rows"]] + [w.revision.title for w in second.context["rows"]]
+    assert titles == [f"Waiting {i}" for i in range(queue.PAGE_SIZE + 2)]
+    assert "Page 1 of 2" in first.content.decode() and 'rel="next"' in first.content.decode()
+    assert client.get(QUEUE, {"tab": "waiting", "page": "nonsense"}).context["page"] == 1
