@@ -29,3 +29,6 @@ bench: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+
+screenshots: install
+	MEDREVIEW_SCREENSHOTS=1 DEBUG=1 SECRET_KEY=screenshots $(PY) -m pytest tests/browser -q

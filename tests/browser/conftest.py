@@ -56,3 +56,18 @@ def login(page):
         page.wait_for_load_state()
 
     return do
+
+
+SCREENSHOTS = __import__("pathlib").Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture
+def screenshot(page):
+    """screenshot(name): refresh docs/screenshots/<name>.png, only under `make screenshots`."""
+
+    def take(name, **options):
+        if os.environ.get("MEDREVIEW_SCREENSHOTS"):
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), **options)
+
+    return take

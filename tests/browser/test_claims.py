@@ -1,7 +1,6 @@
 """The claims check in a real browser: a writer sees a risky claim flagged while typing, must justify it to submit,
 and the doctor must acknowledge the warning before signing."""
 
-from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -9,11 +8,10 @@ from content.models import Post
 from review.models import FindingJustification, Signature
 from review.states import State
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 RISKY = "😀 Our fractional laser gives 100% clearance of acne scars with no downtime."
 
 
-def test_writer_sees_findings_while_typing_justifies_and_reviewer_acknowledges(page, login, author, reviewer):
+def test_writer_sees_findings_while_typing_justifies_and_reviewer_acknowledges(page, login, author, reviewer, screenshot):
     login(author)
     page.get_by_role("link", name="New post").click()
     page.get_by_label("Title").fill("Acne scars: your options")
@@ -32,8 +30,7 @@ def test_writer_sees_findings_while_typing_justifies_and_reviewer_acknowledges(p
     selected = page.evaluate("() => { const b = document.querySelector('[name=body]');"
                              " return b.value.slice(b.selectionStart, b.selectionEnd); }")
     assert selected == "100%"
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "editor-claims.png"))
+    screenshot("editor-claims")
 
     page.get_by_role("button", name="Submit for review").click()
     expect(page.get_by_text("Not submitted: the claims check blocks “100%”")).to_be_visible()

@@ -1,7 +1,6 @@
 """The editor in a real browser: writing with a live preview, review round-trips, publishing, keyboard use."""
 
 import re
-from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -9,7 +8,6 @@ from content.models import Post
 from review import services
 from review.states import State
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 ARTICLE = """Pico laser treatments may stimulate collagen production over several sessions.
 
@@ -20,7 +18,7 @@ ARTICLE = """Pico laser treatments may stimulate collagen production over severa
 """
 
 
-def test_writing_a_draft_previews_live_saves_and_submits(page, login, author):
+def test_writing_a_draft_previews_live_saves_and_submits(page, login, author, screenshot):
     login(author)
     page.get_by_role("link", name="New post").click()
     page.get_by_label("Title").fill("5 tips to minimise open pores")
@@ -30,9 +28,8 @@ def test_writing_a_draft_previews_live_saves_and_submits(page, login, author):
     preview = page.locator("[data-preview]")
     expect(preview.get_by_role("heading", name="Aftercare")).to_be_visible()
     expect(page.locator("[data-words]")).to_have_text(str(len(ARTICLE.split())))
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=str(SCREENSHOTS / "editor-writing.png"), full_page=False)
+    screenshot("editor-writing", full_page=False)
 
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("Draft saved.")).to_be_visible()
@@ -44,7 +41,7 @@ def test_writing_a_draft_previews_live_saves_and_submits(page, login, author):
     assert post.current_revision.body.startswith("Pico laser treatments")
 
 
-def test_changes_requested_shows_the_quoted_comment_and_resubmits(page, login, post_in, author, reviewer):
+def test_changes_requested_shows_the_quoted_comment_and_resubmits(page, login, post_in, author, reviewer, screenshot):
     post = post_in(State.IN_REVIEW, body=ARTICLE)
     services.post_request_changes(post, user=reviewer, comment="Please cite a study for the collagen claim.",
                                   quote={"exact": "stimulate collagen production"})
@@ -52,8 +49,7 @@ def test_changes_requested_shows_the_quoted_comment_and_resubmits(page, login, p
     page.get_by_role("link", name=post.title).click()
     expect(page.get_by_text("Please cite a study for the collagen claim.")).to_be_visible()
     expect(page.locator("mark.quote")).to_have_text("stimulate collagen production")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "editor-post.png"), full_page=False)
+    screenshot("editor-post", full_page=False)
 
     page.get_by_role("link", name="Edit post").click()
     page.get_by_label("Body").fill(ARTICLE.replace("over several sessions.", "over several sessions [1]."))

@@ -1,6 +1,5 @@
 """A doctor works the review queue in a real browser: comment on a passage, request changes, approve and sign."""
 
-from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -10,7 +9,6 @@ from review.models import Comment, Signature
 from review.states import State
 from tests.factories import make_post
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 BODY = """Pico laser 💫 treatments may **stimulate collagen production** in the weeks after treatment.
 
 ## Aftercare
@@ -45,7 +43,7 @@ def select_passage(page, passage):
     )
 
 
-def test_reviewer_comments_requests_changes_then_approves_and_signs(page, login, author, reviewer, publisher):
+def test_reviewer_comments_requests_changes_then_approves_and_signs(page, login, author, reviewer, publisher, screenshot):
     post = make_post(author=author, state=State.IN_REVIEW, title="Pico laser for open pores", body=BODY)
     login(reviewer)
 
@@ -63,8 +61,7 @@ def test_reviewer_comments_requests_changes_then_approves_and_signs(page, login,
     comment = Comment.objects.get()
     text = text_of(post.current_revision.html)
     assert text[comment.quote_start:comment.quote_end] == "stimulate collagen production"  # code points, emoji before
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "review-page.png"), full_page=True)
+    screenshot("review-page", full_page=True)
 
     page.get_by_role("button", name="Request changes").click()
     expect(page.get_by_text("Say what needs to change before sending the post back.")).to_be_visible()
@@ -88,7 +85,7 @@ def test_reviewer_comments_requests_changes_then_approves_and_signs(page, login,
     page.get_by_role("button", name="Approve and sign").click()
     page.get_by_label("Password").fill("correct horse battery staple")
     page.get_by_label("I have reviewed").check()
-    page.screenshot(path=str(SCREENSHOTS / "review-signing.png"))
+    screenshot("review-signing")
     page.get_by_role("button", name="Sign", exact=True).click()
 
     expect(page.get_by_text("It is approved and can be published.")).to_be_visible()
