@@ -50,8 +50,8 @@ def _article(request, slug) -> Article | None:
     """The public article at `slug`, loaded once per request for both the ETag and the page."""
     cached = getattr(request, "_public_article", None)
     if cached is None or cached[0] != slug:
-        found = articles_from(selectors.public_posts().filter(slug=slug))
-        cached = (slug, found[0] if found else None)
+        found = selectors.public_post(slug)
+        cached = (slug, Article(*found) if found else None)
         request._public_article = cached
     return cached[1]
 

@@ -5,15 +5,19 @@ against the signatures themselves (`review.signing.is_valid`), so a signature or
 altered behind the application's back yields no review line, and the article is not public.
 """
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.core.signals import setting_changed
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models.signals import post_delete, post_save
 
 from content.models import Post
 from review import signing
-from review.models import ReviewerProfile, ReviewPolicy, Signature
+from review.models import Policy, ReviewerProfile, ReviewPolicy, Signature
 from review.states import Meaning
 
 # The review line promises a medical review; only signatures with this meaning can make it.
@@ -41,6 +45,36 @@ class PublicReview:
         return self.signed_at.date()
 
 
+# The public pages read the review policy only to print when the next review is due, on every
+# article request; this process keeps its copy for POLICY_TTL seconds. Saving or deleting the policy
+# clears it at once in the process that saved it; other processes see the change within the TTL.
+# The workflow (who must sign, the checklist) always reads the database.
+POLICY_TTL = 60.0
+_display_policy: tuple[float, Policy] | None = None
+
+
+def display_policy() -> Policy:
+    global _display_policy
+    now = time.monotonic()
+    if _display_policy is not None and now - _display_policy[0] < POLICY_TTL:
+        return _display_policy[1]
+    policy = ReviewPolicy.current()
+    # Inside a transaction the row read may yet be rolled back (as every test's is): don't keep it.
+    if not connection.in_atomic_block:
+        _display_policy = (now, policy)
+    return policy
+
+
+def forget_display_policy(**kwargs) -> None:
+    global _display_policy
+    _display_policy = None
+
+
+post_save.connect(forget_display_policy, sender=ReviewPolicy, dispatch_uid="review.selectors.policy_saved")
+post_delete.connect(forget_display_policy, sender=ReviewPolicy, dispatch_uid="review.selectors.policy_deleted")
+setting_changed.connect(forget_display_policy, dispatch_uid="review.selectors.setting_changed")
+
+
 def _split_honorific(printed_name: str, honorific: str) -> tuple[str, str]:
     """The signed printed name, split into honorific and name, using the reviewer's honorific."""
     if honorific and printed_name.startswith(honorific + " "):
@@ -61,6 +95,31 @@ def _review(signature: Signature, policy) -> PublicReview:
     )
 
 
+def public_post(slug: str) -> tuple[Post, PublicReview] | None:
+    """The live post at `slug` with the newest valid medical sign-off of its live revision, or None.
+
+    One query: the post, its live revision and author come with the signatures of that revision
+    (a live post without one is not public anyway). The checks are those of `public_reviews_for`.
+    """
+    signatures = (
+        Signature.objects.filter(revision__post__slug=slug, revision__post__live_revision=F("revision"),
+                                 meaning=PUBLIC_MEANING)
+        .select_related("revision__post__author", "reviewer").order_by("-signed_at", "-pk")
+    )
+    intact = None
+    for signature in signatures:
+        revision = signature.revision
+        if intact is None:
+            intact = revision.is_intact
+            if not intact:
+                return None
+        if signing.is_valid(signature, revision, revision_intact=intact):
+            post = revision.post
+            post.live_revision = revision  # the same row: the page reads it from here
+            return post, _review(signature, display_policy())
+    return None
+
+
 def public_posts() -> QuerySet[Post]:
     """Live posts that have a medical signature recorded against the live revision's hash.
 
@@ -79,7 +138,7 @@ def public_posts() -> QuerySet[Post]:
 def public_reviews_for(posts: Iterable[Post], *, policy=None) -> dict[int, PublicReview]:
     """For each post whose live revision carries a valid medical signature: its newest one, by post id.
 
-    Two queries whatever the number of posts (signatures with reviewers, and the policy).
+    One query whatever the number of posts (signatures with reviewers), and the policy at most once a minute.
     `posts` must have `live_revision` loaded (as `public_posts()` does).
     """
     revisions = {post.live_revision_id: post for post in posts if post.live_revision_id}
@@ -87,7 +146,7 @@ def public_reviews_for(posts: Iterable[Post], *, policy=None) -> dict[int, Publi
         return {}
     signatures = (Signature.objects.filter(revision_id__in=revisions, meaning=PUBLIC_MEANING)
                   .select_related("reviewer").order_by("-signed_at", "-pk"))
-    policy = policy or ReviewPolicy.current()
+    policy = policy or display_policy()
     reviews: dict[int, PublicReview] = {}
     intact: dict[int, bool] = {}
     for signature in signatures:
@@ -98,7 +157,7 @@ def public_reviews_for(posts: Iterable[Post], *, policy=None) -> dict[int, Publi
         # Hashing the revision is the expensive part of the check: once per revision.
         if revision.pk not in intact:
             intact[revision.pk] = revision.is_intact
-        if intact[revision.pk] and signing.is_valid(signature, revision):
+        if intact[revision.pk] and signing.is_valid(signature, revision, revision_intact=True):
             reviews[post.pk] = _review(signature, policy)
     return reviews
 
@@ -136,4 +195,4 @@ def reviewer_by_slug(slug: str) -> ReviewerProfile | None:
 
 
 def rereview_interval_days() -> int:
-    return ReviewPolicy.current().rereview_days
+    return display_policy().rereview_days

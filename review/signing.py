@@ -46,11 +46,16 @@ def signature_seal(signature) -> str:
     )
 
 
-def is_valid(signature, revision) -> bool:
-    """True only if `signature` covers exactly the content `revision` holds now."""
+def is_valid(signature, revision, *, revision_intact: bool | None = None) -> bool:
+    """True only if `signature` covers exactly the content `revision` holds now.
+
+    `revision_intact` is `revision.is_intact` when the caller has just computed it for this same
+    instance (hashing the revision is the expensive part, and a page may check several signatures
+    of one revision); otherwise the revision is hashed here.
+    """
     return (
         signature.revision_id == revision.pk
         and signature.revision_hash == revision.content_hash
-        and revision.is_intact
+        and (revision.is_intact if revision_intact is None else revision_intact)
         and signature.seal == signature_seal(signature)
     )
