@@ -53,15 +53,17 @@ start_pg() {
   export PG_DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/medreview"
 }
 
+# One pytest worker per core (pytest-xdist); each worker has its own test database.
+WORKERS=${PYTEST_WORKERS:-auto}
 status=0
 echo "== Test suite on SQLite (browser tests included) =="
-$PY -m pytest -m "not postgres" "$@" || status=1
+$PY -m pytest -n "$WORKERS" -m "not postgres" "$@" || status=1
 
 if start_pg; then
   echo "== Test suite on PostgreSQL ($PG_DATABASE_URL) =="
   # The browser tests and the exhaustive transition matrix exercise no database-specific
   # behaviour; they ran above. Everything else runs again here, with the PostgreSQL-only tests.
-  DATABASE_URL=$PG_DATABASE_URL $PY -m pytest -m "not browser and not matrix" "$@" || status=1
+  DATABASE_URL=$PG_DATABASE_URL $PY -m pytest -n "$WORKERS" -m "not browser and not matrix" "$@" || status=1
 else
   loud "PostgreSQL could not be started: the PostgreSQL tests did not run."
   [ "${CI:-}" = "true" ] && status=1
