@@ -70,8 +70,8 @@ def queue(request, tab):
                         extra=F("revision__post__workflow__state"))[:min(review_queue.RECENTLY_SIGNED_LIMIT, limit or 10**9)])
         return _list(request, list(rows))
     filters = {"waiting": review_queue.WAITING,
-               "assigned": (review_queue.WAITING | review_queue.REREVIEW_DUE) & Q(assignee=user),
-               "rereview": review_queue.REREVIEW_DUE}
+               "assigned": (review_queue.WAITING | review_queue.rereview_due_filter()) & Q(assignee=user),
+               "rereview": review_queue.rereview_due_filter()}
     order = ("rereview_flagged_at", "pk") if tab == "rereview" else ("submitted_at", "pk")
     rows = (Workflow.objects.exclude(post__author=user).filter(filters[tab]).order_by(*order)
             .values(slug=F("post__slug"), title=F("post__current_revision__title"), when=F("submitted_at"),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, F, OuterRef, Q
-from django.db.models.functions import Now, TruncDate
+from django.utils import timezone
 
 from review.models import Signature, Workflow
 from review.states import State
@@ -33,12 +33,25 @@ TAB_KEYS = {tab.key for tab in TABS}
 
 WAITING = Q(state=State.IN_REVIEW)
 _LIVE_SIGNATURES = Signature.objects.filter(revision=OuterRef("post__live_revision"))
-_SIGNER_CURRENT = Q(reviewer__verified_until__isnull=True) | Q(reviewer__verified_until__gte=TruncDate(Now()))
-# Live, signed, and no signer's registration is still verified: due now, even before workflow_tick flags it.
-CREDENTIALS_LAPSED = (Q(state=State.PUBLISHED, post__live_revision__isnull=False) & Exists(_LIVE_SIGNATURES)
-                      & ~Exists(_LIVE_SIGNATURES.filter(_SIGNER_CURRENT)))
-REREVIEW_DUE = (Q(state=State.PUBLISHED, rereview_flagged_at__isnull=False, post__live_revision__isnull=False)
-                | CREDENTIALS_LAPSED)
+
+
+def rereview_due_filter() -> Q:
+    """Published posts whose sign-off is no longer current: flagged by workflow_tick, or, even before it runs,
+    live and signed with no signer's registration still verified today.
+
+    Today's date is a parameter, not a database function, which SQLite would call back into Python for
+    every row. "Some signer lapsed and none is current" is the same set as "signed and none current",
+    and its first test is one uncorrelated subquery that rejects almost every post at once.
+    """
+    today = timezone.localdate()
+    # Computed once per query, not per row: revisions that some lapsed signer signed (usually few or none).
+    signed_by_lapsed = Signature.objects.filter(reviewer__verified_until__lt=today).values("revision_id")
+    signer_current = Q(reviewer__verified_until__isnull=True) | Q(reviewer__verified_until__gte=today)
+    credentials_lapsed = (Q(state=State.PUBLISHED, post__live_revision__isnull=False)
+                          & Q(post__live_revision__in=signed_by_lapsed)
+                          & ~Exists(_LIVE_SIGNATURES.filter(signer_current)))
+    return (Q(state=State.PUBLISHED, rereview_flagged_at__isnull=False, post__live_revision__isnull=False)
+            | credentials_lapsed)
 
 
 def _rows(user):
@@ -56,12 +69,12 @@ def waiting(user):
 
 
 def assigned_to(user):
-    return _rows(user).filter(WAITING | REREVIEW_DUE, assignee=user).order_by("submitted_at", "pk")
+    return _rows(user).filter(WAITING | rereview_due_filter(), assignee=user).order_by("submitted_at", "pk")
 
 
 def rereview_due(user):
     """Published posts whose sign-off is no longer current, the longest-overdue first."""
-    return _rows(user).filter(REREVIEW_DUE).order_by(F("rereview_flagged_at").asc(nulls_first=True), "pk")
+    return _rows(user).filter(rereview_due_filter()).order_by(F("rereview_flagged_at").asc(nulls_first=True), "pk")
 
 
 def recently_signed(user):
@@ -84,10 +97,12 @@ def page_count(total: int) -> int:
 
 
 def counts(user) -> dict[str, int]:
-    mine = Workflow.objects.exclude(post__author=user).aggregate(
+    # Only posts in review or published can be in any tab: the state index skips the rest.
+    due = rereview_due_filter()
+    mine = Workflow.objects.filter(state__in=[State.IN_REVIEW, State.PUBLISHED]).exclude(post__author=user).aggregate(
         waiting=Count("pk", filter=WAITING),
-        assigned=Count("pk", filter=(WAITING | REREVIEW_DUE) & Q(assignee=user)),
-        rereview=Count("pk", filter=REREVIEW_DUE),
+        assigned=Count("pk", filter=Q(assignee=user) & (WAITING | due)),  # cheap test first
+        rereview=Count("pk", filter=due),
     )
     signed = Signature.objects.filter(signer=user).count()
     return {**mine, "signed": min(signed, RECENTLY_SIGNED_LIMIT)}
