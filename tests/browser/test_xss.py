@@ -163,8 +163,9 @@ def test_no_xss_vector_runs_on_any_page(hostile_page, login, author, reviewer, p
     posts, refused = hostile_posts(author, reviewer, publisher)
     for vector in VECTORS:  # every vector reaches readers in a body, a title or a summary
         revisions = [post.current_revision for post in posts]
-        assert any(vector in r.body or vector in r.title or vector in r.summary for r in revisions), vector
-        assert vector in refused or any(vector in r.body for r in revisions), vector
+        stored = vector.replace("\x00", "")  # NUL is dropped on save: readers never see it, PostgreSQL cannot store it
+        assert any(stored in r.body or stored in r.title or stored in r.summary for r in revisions), vector
+        assert vector in refused or any(stored in r.body for r in revisions), vector
     assert len(refused) < len(VECTORS) // 5, refused
     findings = []
     pages = -(-len(posts) // 10)
