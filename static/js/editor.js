@@ -170,6 +170,8 @@
   var slugFollowsTitle = slug && !slug.disabled && (slug.value === "" || slug.value === slugify(title.value));
   if (slug) {
     slug.addEventListener("input", function () { slugFollowsTitle = slug.value === ""; });
+    // A title typed before this script ran (it is deferred) still gets its slug.
+    if (slugFollowsTitle && title.value) { slug.value = slugify(title.value); }
   }
 
   title.addEventListener("input", function () {
