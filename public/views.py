@@ -36,6 +36,7 @@ def _ordered(queryset):
 @revalidate
 def index(request):
     paginator = Paginator(_ordered(selectors.public_posts()), PAGE_SIZE)
+    paginator.count = selectors.public_post_count()  # counting what public_posts() checks costs a scan
     try:
         page = paginator.page(request.GET.get("page", 1))
     except (EmptyPage, PageNotAnInteger):

@@ -135,6 +135,17 @@ def public_posts() -> QuerySet[Post]:
             .select_related("live_revision", "author"))
 
 
+def public_post_count() -> int:
+    """How many posts are live, for a list's page count: an index-only count, without `public_posts()`'s
+    signature check on every live post (38 ms at 10,000 posts on SQLite).
+
+    Publishing requires a medical signature, so the two agree unless a signature or revision was altered
+    behind the application's back; then the altered post is still left out of the pages, and the last
+    page is only shorter than the count promised.
+    """
+    return Post.objects.published().count()
+
+
 def public_reviews_for(posts: Iterable[Post], *, policy=None) -> dict[int, PublicReview]:
     """For each post whose live revision carries a valid medical signature: its newest one, by post id.
 
