@@ -15,6 +15,7 @@ from review.models import Signature, Workflow
 
 PUBLIC_PAGE_SIZE = 10
 FEED_SIZE = 20
+REVIEWER_PAGE_SIZE = 25  # public.views.REVIEWER_PAGE_SIZE
 DESK_PAGE_SIZE = 20
 
 _engine = engines["django"]
@@ -98,7 +99,7 @@ def reviewer(request, slug):
     rows = (_public().filter(live_revision__signatures__reviewer__slug=slug,
                              live_revision__signatures__meaning="medical").distinct()
             .values("slug", "pk", "first_published_at", title=F("live_revision__title"), when=F("first_published_at"),
-                    extra=F("live_revision__summary")))
+                    extra=F("live_revision__summary"))[:REVIEWER_PAGE_SIZE])  # the page shows one page of them
     return _list(request, list(rows))
 
 

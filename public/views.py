@@ -21,6 +21,8 @@ from public.models import EditorialPolicy
 from review import selectors
 
 PAGE_SIZE = 10
+# A reviewer may have signed thousands of articles: their page lists them a page at a time.
+REVIEWER_PAGE_SIZE = 25
 # Readers and caches may keep a page, but must ask again before showing it, so that
 # publishing, unpublishing and re-reviews are visible at once.
 revalidate = cache_control(public=True, max_age=0, must_revalidate=True)
@@ -142,11 +144,18 @@ def reviewer(request, slug):
     profile = selectors.reviewer_by_slug(slug)
     if profile is None:
         raise Http404("No reviewer at this address.")
-    reviewed = [Article(post, review) for post, review in selectors.reviewed_posts(profile)]
-    if not profile.is_active and not reviewed:
+    paginator = Paginator(selectors.reviewer_posts(profile), REVIEWER_PAGE_SIZE)
+    paginator.count = selectors.reviewer_post_count(profile)  # from their signatures, not every live post
+    if not profile.is_active and not paginator.count:
         raise Http404("No reviewer at this address.")
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except (EmptyPage, PageNotAnInteger):
+        raise Http404("No such page.")
+    reviewed = [Article(post, review) for post, review in selectors.reviewed_posts(profile, page.object_list)]
     return _render(request, "public/reviewer.html", {
         "profile": profile,
+        "page": page,
         "articles": reviewed,
         "canonical_url": request.build_absolute_uri(reverse("public:reviewer", args=[profile.slug])),
     })

@@ -178,20 +178,35 @@ def public_review_for(post: Post) -> PublicReview | None:
     return public_reviews_for([post]).get(post.pk)
 
 
-def reviewed_posts(profile: ReviewerProfile) -> list[tuple[Post, PublicReview]]:
-    """Public articles whose live revision this reviewer validly signed, newest publication first."""
+def reviewer_posts(profile: ReviewerProfile) -> QuerySet[Post]:
+    """Public posts whose live revision this reviewer signed, newest publication first: a database-side
+    pre-filter to paginate; `reviewed_posts` checks a page of them."""
     signed_by_them = Signature.objects.filter(
         revision=OuterRef("live_revision"),
         revision_hash=OuterRef("live_revision__content_hash"),
         reviewer=profile,
     )
-    posts = list(public_posts().filter(Exists(signed_by_them)).order_by("-first_published_at", "-pk"))
+    return public_posts().filter(Exists(signed_by_them)).order_by("-first_published_at", "-pk")
+
+
+def reviewer_post_count(profile: ReviewerProfile) -> int:
+    """How many live posts this reviewer signed, for the page count: from their signatures (indexed by
+    reviewer), not by checking every live post. As with `public_post_count`, a post whose signature was
+    altered is still left out of the pages, which are then shorter than counted."""
+    return (Signature.objects.filter(reviewer=profile, revision__post__live_revision=F("revision"))
+            .values("revision_id").distinct().count())
+
+
+def reviewed_posts(profile: ReviewerProfile, posts: Iterable[Post]) -> list[tuple[Post, PublicReview]]:
+    """Of `posts` (a page of `reviewer_posts`), those whose live revision this reviewer validly signed."""
+    posts = list(posts)
     reviews = public_reviews_for(posts)
-    live = {post.live_revision_id: post.live_revision for post in posts}
+    # public_reviews_for found these revisions intact: hash none of them again.
+    live = {post.live_revision_id: post.live_revision for post in posts if post.pk in reviews}
     theirs = {
         signature.revision_id
         for signature in Signature.objects.filter(reviewer=profile, revision_id__in=live)
-        if signing.is_valid(signature, live[signature.revision_id])
+        if signing.is_valid(signature, live[signature.revision_id], revision_intact=True)
     }
     return [(post, reviews[post.pk]) for post in posts if post.pk in reviews and post.live_revision_id in theirs]
 

@@ -10,7 +10,7 @@ from tests.factories import make_post
 ARTICLE_QUERIES = 2
 INDEX_QUERIES = 4
 FEED_QUERIES = 3
-REVIEWER_QUERIES = 5
+REVIEWER_QUERIES = 6  # profile, their count, a page of posts, signatures, policy, theirs
 
 
 @pytest.fixture
@@ -61,3 +61,15 @@ def test_reviewer_page_query_count_is_constant(client, many_published, reviewer,
     many_published(count)
     with django_assert_num_queries(REVIEWER_QUERIES):
         assert client.get(f"/reviewers/{reviewer.reviewer_profile.slug}/").status_code == 200
+
+
+def test_reviewer_page_lists_a_page_at_a_time(client, many_published, reviewer):
+    from public.views import REVIEWER_PAGE_SIZE
+
+    posts = many_published(REVIEWER_PAGE_SIZE + 1)
+    first = client.get(f"/reviewers/{reviewer.reviewer_profile.slug}/").content.decode()
+    second = client.get(f"/reviewers/{reviewer.reviewer_profile.slug}/?page=2").content.decode()
+    newest_first = sorted(posts, key=lambda p: (p.first_published_at, p.pk), reverse=True)
+    assert newest_first[0].live_revision.title in first and "Page 1 of 2" in first
+    assert newest_first[-1].live_revision.title in second and newest_first[0].live_revision.title not in second
+    assert client.get(f"/reviewers/{reviewer.reviewer_profile.slug}/?page=3").status_code == 404
