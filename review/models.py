@@ -167,8 +167,19 @@ def working_copy_signed_off(workflow) -> bool:
     return not signoffs_missing(workflow.post.current_revision)
 
 
-def live_copy_signed(workflow) -> bool:
-    return workflow.post.is_live and not signoffs_missing(workflow.post.live_revision)
+def live_review_due(workflow) -> bool:
+    """The live version's sign-off has run out: flagged by the scheduler, past the policy's
+    interval, or none of its signers' registrations is still verified."""
+    post = workflow.post
+    if not post.is_live:
+        return False
+    if workflow.rereview_flagged_at is not None:
+        return True
+    signatures = Signature.objects.valid_for(post.live_revision)
+    if not signatures:
+        return True
+    due = ReviewPolicy.current().rereview_due(max(s.signed_at for s in signatures))
+    return due <= timezone.now() or all(s.reviewer.credentials_lapsed() for s in signatures)
 
 
 def is_live(workflow) -> bool:
@@ -233,8 +244,10 @@ class Workflow(ConcurrentTransitionMixin, models.Model):
     def approve(self):
         pass
 
+    # Renewal only when the review is due, so a second reviewer arriving just after a
+    # publication (or a second click) cannot add a signature nobody asked for.
     @transition(field=state, source=State.PUBLISHED, target=State.PUBLISHED,
-                conditions=[live_copy_signed], permission=permissions.can_review)
+                conditions=[live_review_due], permission=permissions.can_review)
     def renew_review(self):
         self.rereview_flagged_at = None
 

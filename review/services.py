@@ -463,13 +463,12 @@ def _sign(post, *, user, profile, expected_revision, details, expected_state=Non
     already = Signature.objects.filter(revision=revision, signer=user, meaning=profile.meaning)
     if follow_up == "approve" and already.exists():
         raise StaleAction("You have already signed this version. It is waiting for the other sign-offs.")
-    if follow_up == "renew_review" and workflow.rereview_flagged_at is None:
-        # A renewal clears the flag, so a second click (or a second tab) finds the sign-off current.
-        current_until = max((ReviewPolicy.current().rereview_due(s.signed_at) for s in already
-                             if signing.is_valid(s, revision)), default=None)
-        if current_until is not None and current_until > timezone.now():
-            raise StaleAction(f"Your sign-off of this version is current until {current_until:%d %b %Y}; "
-                              "there is nothing to renew yet.")
+    if follow_up == "renew_review" and not can_proceed(workflow.renew_review):
+        current_until = rereview_due_at(post)
+        raise StaleAction(
+            f"The review of this article is current until {current_until:%d %b %Y}; there is nothing to renew yet."
+            if current_until else "This article's review cannot be renewed now."
+        )
     details = {**details, "claims": _claims_acknowledged(revision, acknowledged)}
     now = timezone.now()
     fields = dict(

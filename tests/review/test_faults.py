@@ -124,6 +124,9 @@ def test_a_fault_in_any_step_of_a_state_change_leaves_the_database_as_it_was(
     post = post_in(start) if start else None
     if action == "scheduled publication":
         Workflow.objects.filter(post=post).update(scheduled_for=timezone.now() - timedelta(minutes=1))
+    if action == "renew review":  # renewal is possible only once the review is due
+        Workflow.objects.filter(post=post).update(rereview_flagged_at=timezone.now())
+        post.workflow.refresh_from_db()
     people = dict(author=author, reviewer=reviewer, second_reviewer=second_reviewer, publisher=publisher)
     broken = []
 

@@ -137,6 +137,9 @@ def test_two_signoffs_policy_approves_only_when_both_are_present(post_in, review
 def test_re_review_of_a_published_post_renews_the_review_date(post_in, second_reviewer):
     post = post_in(State.PUBLISHED)
     first = Signature.objects.get()
+    with pytest.raises(services.StaleAction, match="current until"):
+        services.revision_sign(post, user=second_reviewer, password=PASSWORD, attested=True)
+    services.flag_rereviews_due(now=timezone.now() + timedelta(days=400))
     renewed = services.revision_sign(post, user=second_reviewer, password=PASSWORD, attested=True)
     post.refresh_from_db()
     assert post.workflow.state == State.PUBLISHED
