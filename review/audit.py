@@ -7,9 +7,11 @@ re-ordering anywhere breaks the chain at that point.
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.db import connection, transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from review.keyed_hash import keyed_hash, record_key
@@ -72,7 +74,12 @@ def _raw_rows(columns, chunk_size):
     Django's per-row converters (datetime parsing, JSON decoding) cost more than the hashing
     itself over a long trail, so the two columns that need it are converted in `_as_written`.
     """
-    sql, params = AuditEvent.objects.order_by("seq").values_list(*columns).query.sql_with_params()
+    events = AuditEvent.objects.order_by("seq")
+    if connection.vendor == "sqlite":
+        # The driver would parse every timestamp into a datetime; the stored text is what `_as_written` wants.
+        events = events.annotate(created_text=Cast("created_at", TextField()))
+        columns = ["created_text" if column == "created_at" else column for column in columns]
+    sql, params = events.values_list(*columns).query.sql_with_params()
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(chunk_size):
@@ -95,9 +102,8 @@ def _as_written(created_at, detail):
         else:
             created_at = datetime.fromisoformat(created_at)
     if isinstance(created_at, datetime):
-        if created_at.tzinfo is None:
-            created_at = created_at.replace(tzinfo=UTC)
-        created_at = created_at.isoformat()
+        # A naive value is UTC: its isoformat() plus the offset is the aware one's, without building it.
+        created_at = created_at.isoformat() + "+00:00" if created_at.tzinfo is None else created_at.isoformat()
     if detail == "{}":
         detail = {}
     elif isinstance(detail, (str, bytes)):
