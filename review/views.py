@@ -73,6 +73,7 @@ def _render_queue(request, *, error: str = "", status: int = 200):
             row.revision = _under_review(row.post)
     context = {
         "tabs": [(t, counts[t.key]) for t in queue.TABS],
+        "waiting_count": counts["waiting"],  # the navigation shows it too
         "tab": tab,
         "rows": rows,
         "page": page,

@@ -8,9 +8,13 @@ from review.permissions import has_reviewer_profile
 register = template.Library()
 
 
-@register.simple_tag
-def waiting_for_review_count(user) -> int | None:
-    """How many posts wait for a reviewer (the queue's Waiting tab); None for users who do not review."""
+@register.simple_tag(takes_context=True)
+def waiting_for_review_count(context, user) -> int | None:
+    """How many posts wait for a reviewer (the queue's Waiting tab); None for users who do not review.
+
+    The queue page has just counted its tabs: it passes the number as `waiting_count`, not to count twice.
+    """
     if not has_reviewer_profile(user):
         return None
-    return queue.waiting(user).count()
+    known = context.get("waiting_count")
+    return known if known is not None else queue.waiting(user).count()
