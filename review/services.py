@@ -470,20 +470,21 @@ def _sign(post, *, user, profile, expected_revision, details, expected_state=Non
             if current_until else "This article's review cannot be renewed now."
         )
     details = {**details, "claims": _claims_acknowledged(revision, acknowledged)}
-    now = timezone.now()
-    fields = dict(
-        revision_id=revision.pk,
+    signature = Signature(
+        revision=revision,
         revision_hash=revision.content_hash,
-        signer_id=user.pk,
+        signer=user,
+        reviewer=profile,
         printed_name=profile.printed_name,
         credentials=profile.credentials,
         registration_number=profile.registration_number,
         meaning=profile.meaning,
-        signed_at=now,
+        signed_at=timezone.now(),
         statement=signing.ATTESTATION,
         details=details,
     )
-    signature = Signature.objects.create(reviewer=profile, seal=signing.seal(**fields), **fields)
+    signature.seal = signing.signature_seal(signature)
+    signature.save()
     audit.record("sign", actor=user, post=post, from_state=workflow.state, to_state=workflow.state,
                  revision_hash=revision.content_hash,
                  detail={"signature_id": signature.pk, "seal": signature.seal, "meaning": signature.meaning})
