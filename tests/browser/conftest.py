@@ -71,3 +71,4 @@ def screenshot(page):
             page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), **options)
 
     return take
+

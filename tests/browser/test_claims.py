@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from content.models import Post
 from review.models import FindingJustification, Signature
 from review.states import State
+from tests.browser.steps import open_signing_panel
 
 RISKY = "😀 Our fractional laser gives 100% clearance of acne scars with no downtime."
 
@@ -49,12 +50,7 @@ def test_writer_sees_findings_while_typing_justifies_and_reviewer_acknowledges(p
     page.get_by_role("link", name="Acne scars: your options").click()
     expect(page.locator("[data-claims]")).to_contain_text("Quoted from the supplier's trial; please check it.")
     expect(page.locator("[data-annotate-root] mark.finding-mark")).to_have_count(2)
-    for item in ("Claims are accurate and current", "Risks and side effects are stated", "No promise of results",
-                 "Sources are cited"):
-        page.get_by_label(item).check()
-    page.get_by_role("button", name="Approve and sign").click()
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_label("I have reviewed").check()
+    open_signing_panel(page, "correct horse battery staple")
     page.get_by_role("button", name="Sign", exact=True).click()
 
     expect(page.get_by_text("Acknowledge each claims warning before signing")).to_be_visible()

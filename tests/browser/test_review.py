@@ -8,6 +8,7 @@ from review.anchoring import text_of
 from review.models import Comment, Signature
 from review.states import State
 from tests.factories import make_post
+from tests.browser.steps import open_signing_panel
 
 BODY = """Pico laser 💫 treatments may **stimulate collagen production** in the weeks after treatment.
 
@@ -79,12 +80,7 @@ def test_reviewer_comments_requests_changes_then_approves_and_signs(page, login,
     page.get_by_role("link", name="Pico laser for open pores").click()
     expect(page.locator(".diff-text")).to_contain_text("Example et al.")  # nothing signed yet: all of it is new
     expect(page.locator("mark.comment-mark")).to_have_text("stimulate collagen production")  # carried forward
-    for item in ("Claims are accurate and current", "Risks and side effects are stated", "No promise of results",
-                 "Sources are cited"):
-        page.get_by_label(item).check()
-    page.get_by_role("button", name="Approve and sign").click()
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_label("I have reviewed").check()
+    open_signing_panel(page, "correct horse battery staple")
     screenshot("review-signing")
     page.get_by_role("button", name="Sign", exact=True).click()
 
@@ -100,12 +96,7 @@ def test_wrong_password_does_not_sign(page, login, author, reviewer):
 
     page.goto("/review/")
     page.get_by_role("link", name="Sunscreen after laser").click()
-    for item in ("Claims are accurate and current", "Risks and side effects are stated", "No promise of results",
-                 "Sources are cited"):
-        page.get_by_label(item).check()
-    page.get_by_role("button", name="Approve and sign").click()
-    page.get_by_label("Password").fill("a wrong password")
-    page.get_by_label("I have reviewed").check()
+    open_signing_panel(page, "a wrong password")
     page.get_by_role("button", name="Sign", exact=True).click()
 
     expect(page.get_by_text("That password is not correct. Nothing was signed.")).to_be_visible()

@@ -1,0 +1,12 @@
+"""Steps several browser journeys share."""
+
+
+def open_signing_panel(page, password):
+    """Tick the policy's default checklist, open "Approve and sign", type the password and attest."""
+    from review.models import DEFAULT_CHECKLIST
+
+    for item in DEFAULT_CHECKLIST:
+        page.get_by_label(item).check()
+    page.get_by_role("button", name="Approve and sign").click()
+    page.get_by_label("Password").fill(password)
+    page.get_by_label("I have reviewed").check()
