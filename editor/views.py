@@ -18,7 +18,7 @@ from review import findings as claim_findings
 from review import permissions, services
 from review.actions import EDITOR_ACTIONS, allowed_actions, can_edit
 from review.http import REFUSALS, message_for, status_for
-from review.states import FROZEN_STATES, REOPEN_ON_EDIT_STATES, State
+from review.states import REOPEN_ON_EDIT_STATES, State
 
 ACTION_SERVICES = {
     "submit": services.post_submit,
@@ -120,11 +120,8 @@ def post_edit(request, pk):
     if not permissions.can_write(workflow, request.user):
         raise PermissionDenied("You may not edit this post.")
     if not can_edit(workflow, request.user):
-        if workflow.state in FROZEN_STATES:
-            reason = "This post is with a reviewer and cannot change. Withdraw it first to edit."
-        elif workflow.state == State.ARCHIVED:
-            reason = "This post is archived. Restore it first to edit."
-        else:
+        reason = services.edit_refusal(workflow)
+        if not reason:
             raise PermissionDenied("You may not edit this post.")
         if request.method == "GET":
             messages.warning(request, reason)

@@ -306,6 +306,15 @@ def _checked_slug(slug: str, title: str, *, exclude_pk=None) -> str:
     return slug
 
 
+def edit_refusal(workflow: Workflow) -> str:
+    """Why the post's state does not allow new text now, or "" when it does."""
+    if workflow.state in EDITABLE_STATES or workflow.state in REOPEN_ON_EDIT_STATES:
+        return ""
+    if workflow.state in FROZEN_STATES:
+        return "This post is with a reviewer and cannot change. Withdraw it first to edit."
+    return f"This post is {workflow.get_state_display().lower()}. Restore it first to edit."
+
+
 @transaction.atomic
 def post_save_draft(post, *, user, title: str, summary: str, body: str, slug: str | None = None,
                     base_revision: int | None = None, hero: dict | None = None) -> bool:
@@ -318,10 +327,9 @@ def post_save_draft(post, *, user, title: str, summary: str, body: str, slug: st
     """
     workflow = _lock(post)
     post = workflow.post
-    if not (workflow.state in EDITABLE_STATES or workflow.state in REOPEN_ON_EDIT_STATES):
-        if workflow.state in FROZEN_STATES:
-            raise WorkflowError("This post is with a reviewer and cannot change. Withdraw it first to edit.")
-        raise WorkflowError(f"A post that is {workflow.get_state_display().lower()} cannot be edited. Restore it first.")
+    refusal_reason = edit_refusal(workflow)
+    if refusal_reason:
+        raise WorkflowError(refusal_reason)
     if not permissions.can_write(workflow, user):
         raise PermissionDenied("You may not edit this post.")
     if base_revision is not None and post.current_revision_id != base_revision:
