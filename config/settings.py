@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "config.middleware.SessionRenewalMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -150,7 +151,9 @@ SITE_NAME = os.environ.get("SITE_NAME", "MedReview Clinic")
 
 # Sessions and transport security; the secure defaults apply whenever DEBUG is off.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle timeout slides: a session is renewed when used, at most once per SESSION_RENEW_AFTER seconds
+# (config.middleware), so reading a page does not write to the database.
+SESSION_RENEW_AFTER = int(os.environ.get("SESSION_RENEW_AFTER", "300"))
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
