@@ -25,6 +25,9 @@ urlpatterns = [
     path("blog/<str:slug>/", per_etag(views._article_etag, "public-article")(views.article), name="article"),
     path("reviewers/<str:slug>/", views.reviewer, name="reviewer"),
     path("editorial-policy/", views.editorial_policy, name="editorial_policy"),
-    path("sitemap.xml", public_view(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", public_view(sitemap_views.index),
+         {"sitemaps": SITEMAPS, "sitemap_url_name": "public:sitemap_section"}, name="sitemap"),
+    path("sitemap-<str:section>.xml", public_view(sitemap_views.sitemap), {"sitemaps": SITEMAPS},
+         name="sitemap_section"),
     path("robots.txt", views.robots_txt, name="robots"),
 ]

@@ -312,6 +312,11 @@ EXPECTED: dict[str, list[Case]] = {
     ],
     "public:editorial_policy": [Case("GET", public(200)), Case("POST", public(405))],
     "public:sitemap": [Case("GET", public(200)), Case("POST", public(405))],
+    "public:sitemap_section": [
+        Case("GET", public(200), "articles", kwargs=lambda world, role: {"section": "articles"}),
+        Case("GET", public(404), "no such section", kwargs=lambda world, role: {"section": "nothing"}),
+        Case("POST", public(405), kwargs=lambda world, role: {"section": "articles"}),
+    ],
     "public:robots": [Case("GET", public(200)), Case("POST", public(405))],
 }
 

@@ -10,6 +10,7 @@ from review import services
 from review.states import State
 from tests.factories import make_reviewer
 from tests.public.conftest import LONG_BODY
+from tests.public.test_feed_and_sitemap import sitemap_urls
 
 
 def text_of(response) -> str:
@@ -45,7 +46,7 @@ def test_article_not_public_in_state_is_404_and_unlisted(client, post_in, state)
     assert client.get(f"/blog/{post.slug}/").status_code == 404
     assert f"Secret {state}" not in client.get("/blog/").content.decode()
     assert f"Secret {state}" not in client.get("/blog/feed/").content.decode()
-    assert post.slug not in client.get("/sitemap.xml").content.decode()
+    assert not any(post.slug in loc for loc, _ in sitemap_urls(client))
 
 
 def test_article_unknown_slug_is_404(client, db):
@@ -217,6 +218,7 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_out_of_the_workspace(client,
     assert "Disallow: /blog/" not in body
 
 
-@pytest.mark.parametrize("path", ["/blog/", "/editorial-policy/", "/robots.txt", "/sitemap.xml", "/blog/feed/"])
+@pytest.mark.parametrize("path", ["/blog/", "/editorial-policy/", "/robots.txt", "/sitemap.xml",
+                                  "/sitemap-articles.xml", "/blog/feed/"])
 def test_public_pages_refuse_post(client, db, path):
     assert client.post(path).status_code == 405

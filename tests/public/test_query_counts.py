@@ -1,4 +1,4 @@
-"""The article page, the index, the feed and the sitemap cost the same number of queries for 1 post or 50."""
+"""The article page, the index, the feed and the sitemap's pages cost the same number of queries for 1 post or 50."""
 
 import pytest
 
@@ -10,6 +10,10 @@ from tests.factories import make_post
 ARTICLE_QUERIES = 2
 INDEX_QUERIES = 4
 FEED_QUERIES = 3
+# the sitemap index: the policy page's date, the count of live posts, the reviewers (no signature is checked);
+# a page of articles: that count, a page of posts, its signatures with reviewers, the review policy
+SITEMAP_INDEX_QUERIES = 3
+SITEMAP_ARTICLES_QUERIES = 4
 REVIEWER_QUERIES = 6  # profile, their count, a page of posts, signatures, policy, theirs
 
 
@@ -54,6 +58,27 @@ def test_feed_query_count_is_constant(client, many_published, django_assert_num_
     many_published(count)
     with django_assert_num_queries(FEED_QUERIES):
         assert client.get("/blog/feed/").status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_sitemap_index_query_count_is_constant(client, many_published, django_assert_num_queries, count):
+    many_published(count)
+    with django_assert_num_queries(SITEMAP_INDEX_QUERIES):
+        assert client.get("/sitemap.xml").status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_sitemap_articles_page_query_count_is_constant(client, many_published, django_assert_num_queries,
+                                                       monkeypatch, count):
+    from public.sitemaps import ArticleSitemap
+
+    monkeypatch.setattr(ArticleSitemap, "limit", 20)
+    many_published(count)
+    with django_assert_num_queries(SITEMAP_ARTICLES_QUERIES):
+        assert client.get("/sitemap-articles.xml").status_code == 200
+    if count > 40:
+        with django_assert_num_queries(SITEMAP_ARTICLES_QUERIES):
+            assert client.get("/sitemap-articles.xml?p=3").status_code == 200
 
 
 @pytest.mark.parametrize("count", [1, 50])

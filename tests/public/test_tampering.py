@@ -6,6 +6,7 @@ from django.db import connection
 from content.models import Revision
 from review import selectors
 from review.models import Signature
+from tests.public.test_feed_and_sitemap import sitemap_urls
 
 
 def tamper(model, pk, **values):
@@ -18,12 +19,13 @@ def tamper(model, pk, **values):
 
 def assert_not_public(client, post, reviewer):
     assert client.get(f"/blog/{post.slug}/").status_code == 404
-    for path in ("/blog/", "/blog/feed/", "/sitemap.xml", f"/reviewers/{reviewer.reviewer_profile.slug}/"):
+    for path in ("/blog/", "/blog/feed/", f"/reviewers/{reviewer.reviewer_profile.slug}/"):
         response = client.get(path)
         assert response.status_code == 200
         body = response.content.decode()
         assert post.slug not in body, path
         assert "Medically reviewed by" not in body, path
+    assert not any(post.slug in loc for loc, _ in sitemap_urls(client))
 
 
 @pytest.mark.parametrize("field, value", [
@@ -72,6 +74,23 @@ def test_tampered_article_leaves_the_others_listed(client, published, reviewer):
     body = client.get("/blog/").content.decode()
     assert "Kept article" in body and "Spoiled article" not in body
     assert client.get(f"/blog/{kept.slug}/").status_code == 200
+    listed = [loc for loc, _ in sitemap_urls(client)]
+    assert f"http://testserver/blog/{kept.slug}/" in listed
+    assert not any(spoiled.slug in loc for loc in listed)
+
+
+def test_tampered_article_is_left_off_its_sitemap_page_only(client, published, reviewer, monkeypatch):
+    from public.sitemaps import ArticleSitemap
+
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    posts = [published(title=f"Article {n}") for n in range(4)]
+    spoiled = posts[1]
+    tamper(Signature, spoiled.live_revision.signatures.get().pk, printed_name="Prof. Famous Name")
+    listed = [loc for loc, _ in sitemap_urls(client)]
+    assert not any(spoiled.slug in loc for loc in listed)
+    for post in posts:
+        if post != spoiled:
+            assert listed.count(f"http://testserver/blog/{post.slug}/") == 1
 
 
 def test_selector_public_review_for_is_none_when_tampered(published):
