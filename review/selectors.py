@@ -17,6 +17,7 @@ from django.db.models.signals import post_delete, post_save
 
 from content.models import Post
 from review import signing
+from review.prepared import Prepared
 from review.models import Policy, ReviewerProfile, ReviewPolicy, Signature
 from review.states import Meaning
 
@@ -95,19 +96,23 @@ def _review(signature: Signature, policy) -> PublicReview:
     )
 
 
+# The public article's read, compiled once: it runs on every request for every article.
+_signatures_of_live_post = Prepared(
+    lambda slug: Signature.objects.filter(revision__post__slug=slug, revision__post__live_revision=F("revision"),
+                                          meaning=PUBLIC_MEANING)
+    .select_related("revision__post__author", "reviewer").order_by("-signed_at", "-pk"),
+    arity=1,
+)
+
+
 def public_post(slug: str) -> tuple[Post, PublicReview] | None:
     """The live post at `slug` with the newest valid medical sign-off of its live revision, or None.
 
     One query: the post, its live revision and author come with the signatures of that revision
     (a live post without one is not public anyway). The checks are those of `public_reviews_for`.
     """
-    signatures = (
-        Signature.objects.filter(revision__post__slug=slug, revision__post__live_revision=F("revision"),
-                                 meaning=PUBLIC_MEANING)
-        .select_related("revision__post__author", "reviewer").order_by("-signed_at", "-pk")
-    )
     intact = None
-    for signature in signatures:
+    for signature in _signatures_of_live_post(slug):
         revision = signature.revision
         if intact is None:
             intact = revision.is_intact
