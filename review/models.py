@@ -213,7 +213,11 @@ class Workflow(ConcurrentTransitionMixin, models.Model):
             ("sign_post", "Can review, comment on and sign posts"),
             ("publish_post", "Can publish, schedule, unpublish and archive posts"),
         ]
-        indexes = [models.Index(fields=["state", "submitted_at"], name="workflow_queue_idx")]
+        indexes = [
+            models.Index(fields=["state", "submitted_at"], name="workflow_queue_idx"),
+            # The re-review tab: published posts flagged due, oldest first.
+            models.Index(fields=["state", "rereview_flagged_at"], name="workflow_rereview_idx"),
+        ]
 
     def __str__(self):
         return f"{self.post} — {self.get_state_display()}"

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from content.models import ImmutableError
 from review import findings, queue, services, signing
-from review.models import AuditEvent, FindingJustification
+from review.models import AuditEvent, FindingJustification, Workflow
 from review.states import State
 from tests.factories import PASSWORD, make_post
 
@@ -252,6 +252,23 @@ def test_rereview_tab_shows_flagged_posts_and_not_current_ones(second_reviewer, 
 
     assert set(flagged) == {current.pk, lapsed.pk}
     assert {w.post_id for w in queue.rereview_due(second_reviewer)} == {current.pk, lapsed.pk}
+
+
+def test_queue_counts_agree_with_the_tabs_for_flagged_and_lapsed_posts(second_reviewer, reviewer, post_in):
+    flagged = post_in(State.PUBLISHED, slug="flagged")
+    lapsed = post_in(State.PUBLISHED, slug="lapsed-not-yet-flagged")
+    profile = reviewer.reviewer_profile
+    profile.verified_until = timezone.localdate() - timedelta(days=1)
+    profile.save()
+    services.flag_rereviews_due()
+    Workflow.objects.filter(post=lapsed).update(rereview_flagged_at=None, assignee=second_reviewer)
+
+    counts = queue.counts(second_reviewer)
+
+    assert {w.post_id for w in queue.rereview_due(second_reviewer)} == {flagged.pk, lapsed.pk}
+    assert counts["rereview"] == 2  # each once, whether flagged or only lapsed
+    assert [w.post_id for w in queue.assigned_to(second_reviewer)] == [lapsed.pk]
+    assert counts["assigned"] == 1
 
 
 def test_rereview_tab_leaves_out_a_post_signed_by_a_reviewer_still_verified(second_reviewer, reviewer, post_in):
