@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.template import engines
 
 from content.models import Post
+from public.sitemaps import ArticleSitemap
 from review import queue as review_queue
 from review.models import Signature, Workflow
 
@@ -17,6 +18,7 @@ PUBLIC_PAGE_SIZE = 10
 FEED_SIZE = 20
 REVIEWER_PAGE_SIZE = 25  # public.views.REVIEWER_PAGE_SIZE
 DESK_PAGE_SIZE = 20
+SITEMAP_PAGE_SIZE = ArticleSitemap.limit
 
 _engine = engines["django"]
 LIST = _engine.from_string(
@@ -110,5 +112,6 @@ def feed(request):
 
 
 def sitemap(request):
-    rows = _public().values("slug", title=F("live_revision__title"), when=F("published_at"))
+    # One page of the articles section (public.sitemaps.ArticleSitemap.limit).
+    rows = _public().values("slug", title=F("live_revision__title"), when=F("published_at"))[:SITEMAP_PAGE_SIZE]
     return _list(request, list(rows), XML, "application/xml; charset=utf-8")
