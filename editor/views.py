@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -77,7 +76,8 @@ def dashboard(request):
     if state not in State.values:
         state = ""
     query = request.GET.get("q", "").strip()[:100]
-    page = Paginator(selectors.desk_posts(request.user, state=state, query=query), selectors.PAGE_SIZE).get_page(
+    page = selectors.DeskPaginator(selectors.desk_posts(request.user, state=state, query=query),
+                                   selectors.PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     for post in page.object_list:

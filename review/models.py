@@ -217,6 +217,8 @@ class Workflow(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["state", "submitted_at"], name="workflow_queue_idx"),
             # The re-review tab: published posts flagged due, oldest first.
             models.Index(fields=["state", "rereview_flagged_at"], name="workflow_rereview_idx"),
+            # The editor's desk: every post, the latest change first.
+            models.Index(fields=["changed_at", "post"], name="workflow_desk_idx"),
         ]
 
     def __str__(self):

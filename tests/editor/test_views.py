@@ -88,13 +88,26 @@ def test_dashboard_paginates(client, author):
     assert second.count("<tr>") == 3 + 1  # three posts and the header row
 
 
+def test_dashboard_lists_the_latest_change_first_across_pages(client, author):
+    oldest = make_post(author=author, title="Article one")
+    make_post(author=author, title="Article two")
+    make_post(author=author, title="Article three")
+    services.post_submit(oldest, user=author)  # now the most recently changed
+    client.force_login(author)
+
+    html = client.get("/editor/").content.decode()
+
+    positions = [html.index(f"Article {name}") for name in ("one", "three", "two")]
+    assert positions == sorted(positions)
+
+
 @pytest.mark.parametrize("count", [1, 50])
 def test_dashboard_query_count_does_not_grow_with_posts(client, author, django_assert_num_queries, count):
     for n in range(count):
         make_post(author=author, title=f"Article {n}")
     client.force_login(author)
     client.get("/editor/")  # warm the session and permission caches
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):  # the page's ids, then its posts
         assert client.get("/editor/").status_code == 200
 
 
