@@ -61,27 +61,31 @@ def rereview_due_filter() -> Q:
     return _FLAGGED | _credentials_lapsed(timezone.localdate())
 
 
-def _rows(user):
-    reviewed_before = Signature.objects.filter(revision__post=OuterRef("post"))
-    return (
-        Workflow.objects.exclude(post__author=user)
-        .select_related("post__current_revision", "post__live_revision", "post__author", "assignee__reviewer_profile")
-        .annotate(reviewed_before=Exists(reviewed_before))
-    )
+def _mine(user):
+    """Workflows of posts the user may review: never their own."""
+    return Workflow.objects.exclude(post__author=user)
 
 
 def waiting(user):
     """Posts in review, the longest-waiting first."""
-    return _rows(user).filter(WAITING).order_by("submitted_at", "pk")
+    return _mine(user).filter(WAITING).order_by("submitted_at", "pk")
 
 
 def assigned_to(user):
-    return _rows(user).filter(WAITING | rereview_due_filter(), assignee=user).order_by("submitted_at", "pk")
+    return _mine(user).filter(WAITING | rereview_due_filter(), assignee=user).order_by("submitted_at", "pk")
 
 
 def rereview_due(user):
     """Published posts whose sign-off is no longer current, the longest-overdue first."""
-    return _rows(user).filter(rereview_due_filter()).order_by(F("rereview_flagged_at").asc(nulls_first=True), "pk")
+    return _mine(user).filter(rereview_due_filter()).order_by(F("rereview_flagged_at").asc(nulls_first=True), "pk")
+
+
+def _with_details(workflows):
+    """What a row of the queue shows, for a page of workflows."""
+    reviewed_before = Signature.objects.filter(revision__post=OuterRef("post"))
+    return (workflows.select_related("post__current_revision", "post__live_revision", "post__author",
+                                     "assignee__reviewer_profile")
+            .annotate(reviewed_before=Exists(reviewed_before)))
 
 
 def recently_signed(user):
@@ -93,10 +97,18 @@ def recently_signed(user):
 
 
 def rows(tab: str, user, page: int = 1):
-    """One page of the tab's rows, oldest first (newest first for what the user signed)."""
+    """One page of the tab's rows, oldest first (newest first for what the user signed).
+
+    The page's ids come first, and only those rows are loaded with their details: otherwise the database
+    carries every matching row's text and "reviewed before?" check through the sort (PostgreSQL, expecting
+    a thousand rows, even checked every signature of every post: 30 ms at 10,000 posts).
+    """
     start = (page - 1) * PAGE_SIZE
-    tab_rows = {"waiting": waiting, "assigned": assigned_to, "rereview": rereview_due, "signed": recently_signed}
-    return tab_rows[tab](user)[start:start + PAGE_SIZE]
+    if tab == "signed":
+        return recently_signed(user)[start:start + PAGE_SIZE]
+    ordered = {"waiting": waiting, "assigned": assigned_to, "rereview": rereview_due}[tab](user)
+    page_ids = ordered.values("pk")[start:start + PAGE_SIZE]
+    return _with_details(Workflow.objects.filter(pk__in=page_ids)).order_by(*ordered.query.order_by)
 
 
 def page_count(total: int) -> int:

@@ -44,3 +44,21 @@ def test_production_settings_pass_the_deployment_checks():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def _postgres_options(**env):
+    clean = {k: v for k, v in os.environ.items()
+             if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "PG_OPTIONS", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; from django.conf import settings; django.setup(); "
+                               "print(repr(settings.DATABASES['default'].get('OPTIONS', {}).get('options')))"],
+        cwd=ROOT, capture_output=True, text=True,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", "SECRET_KEY": "k" * 50,
+             "DATABASE_URL": "postgres://u:p@db.internal:5432/medreview", **env},
+    )
+    return result.stdout.strip()
+
+
+def test_postgresql_connections_turn_jit_off_unless_told_otherwise():
+    assert _postgres_options() == repr("-c jit=off")
+    assert _postgres_options(PG_OPTIONS="") == "None"  # behind PgBouncer, set it in postgresql.conf
