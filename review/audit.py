@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import TextField
+from django.db.models import Func, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -75,9 +75,15 @@ def _raw_rows(columns, chunk_size):
     itself over a long trail, so the two columns that need it are converted in `_as_written`.
     """
     events = AuditEvent.objects.order_by("seq")
+    # The driver would parse every timestamp into a datetime; text in SQLite's stored shape, UTC
+    # "YYYY-MM-DD HH:MM:SS[.ffffff]", is what `_as_written` wants (a third of the time on PostgreSQL).
     if connection.vendor == "sqlite":
-        # The driver would parse every timestamp into a datetime; the stored text is what `_as_written` wants.
         events = events.annotate(created_text=Cast("created_at", TextField()))
+        columns = ["created_text" if column == "created_at" else column for column in columns]
+    elif connection.vendor == "postgresql":
+        events = events.annotate(created_text=Func(
+            "created_at", template="to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')",
+            output_field=TextField()))
         columns = ["created_text" if column == "created_at" else column for column in columns]
     sql, params = events.values_list(*columns).query.sql_with_params()
     with connection.chunked_cursor() as cursor:

@@ -1,5 +1,8 @@
 """The audit trail: every change leaves a chained event, and verify_audit finds any edit, removal or re-ordering."""
 
+from datetime import UTC, datetime
+from unittest import mock
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -87,3 +90,17 @@ def test_a_rewritten_event_with_a_recomputed_plain_hash_is_still_caught(history)
 def test_the_chain_does_not_verify_under_another_record_key(history, settings):
     settings.RECORD_KEY = "a key an attacker made up"
     assert not audit.verify().ok
+
+
+@pytest.mark.parametrize("microsecond", [0, 500000, 100, 123456])
+def test_verify_audit_accepts_events_written_at_any_fraction_of_a_second(db, microsecond):
+    # The verifier reads timestamps as text; a whole second or trailing zeros must hash as written.
+    moment = datetime(2026, 11, 23, 22, 0, 5, microsecond, tzinfo=UTC)
+    with mock.patch("review.audit.timezone.now", return_value=moment):
+        audit.record("note", detail={"n": 1})
+        audit.record("note")
+
+    result = audit.verify()
+
+    assert result.ok, result.problem
+    assert result.count == 2
