@@ -55,10 +55,20 @@ def _credentials_lapsed(today) -> Q:
             & ~Exists(_LIVE_SIGNATURES.filter(signer_current)))
 
 
-def rereview_due_filter() -> Q:
+def rereview_due_filter(*, any_lapsed: bool = True) -> Q:
     """Published posts whose sign-off is no longer current: flagged by workflow_tick, or with every signer's
-    registration lapsed."""
+    registration lapsed. `any_lapsed=False` says no reviewer's registration has lapsed, so the second set
+    is empty and its subqueries are left out."""
+    if not any_lapsed:
+        return _FLAGGED
     return _FLAGGED | _credentials_lapsed(timezone.localdate())
+
+
+def current_rereview_filter() -> Q:
+    """`rereview_due_filter`, after one small query for whether any registration has lapsed (usually none):
+    building and planning the lapsed-signer subqueries cost more than the rest of the queue's reads."""
+    any_lapsed = ReviewerProfile.objects.filter(verified_until__lt=timezone.localdate()).exists()
+    return rereview_due_filter(any_lapsed=any_lapsed)
 
 
 def _mine(user):
@@ -71,13 +81,16 @@ def waiting(user):
     return _mine(user).filter(WAITING).order_by("submitted_at", "pk")
 
 
-def assigned_to(user):
-    return _mine(user).filter(WAITING | rereview_due_filter(), assignee=user).order_by("submitted_at", "pk")
+def assigned_to(user, due: Q | None = None):
+    """`due`: the `current_rereview_filter()` the caller already has, if any."""
+    due = current_rereview_filter() if due is None else due
+    return _mine(user).filter(WAITING | due, assignee=user).order_by("submitted_at", "pk")
 
 
-def rereview_due(user):
+def rereview_due(user, due: Q | None = None):
     """Published posts whose sign-off is no longer current, the longest-overdue first."""
-    return _mine(user).filter(rereview_due_filter()).order_by(F("rereview_flagged_at").asc(nulls_first=True), "pk")
+    due = current_rereview_filter() if due is None else due
+    return _mine(user).filter(due).order_by(F("rereview_flagged_at").asc(nulls_first=True), "pk")
 
 
 def _with_details(workflows):
@@ -96,7 +109,7 @@ def recently_signed(user):
     )
 
 
-def rows(tab: str, user, page: int = 1):
+def rows(tab: str, user, page: int = 1, due: Q | None = None):
     """One page of the tab's rows, oldest first (newest first for what the user signed).
 
     The page's ids come first, and only those rows are loaded with their details: otherwise the database
@@ -106,7 +119,10 @@ def rows(tab: str, user, page: int = 1):
     start = (page - 1) * PAGE_SIZE
     if tab == "signed":
         return recently_signed(user)[start:start + PAGE_SIZE]
-    ordered = {"waiting": waiting, "assigned": assigned_to, "rereview": rereview_due}[tab](user)
+    if tab == "waiting":
+        ordered = waiting(user)
+    else:
+        ordered = {"assigned": assigned_to, "rereview": rereview_due}[tab](user, due)
     page_ids = ordered.values("pk")[start:start + PAGE_SIZE]
     return _with_details(Workflow.objects.filter(pk__in=page_ids)).order_by(*ordered.query.order_by)
 
@@ -115,19 +131,16 @@ def page_count(total: int) -> int:
     return max(1, -(-total // PAGE_SIZE))
 
 
-def counts(user) -> dict[str, int]:
+def counts(user, due: Q | None = None) -> dict[str, int]:
     """How many rows each tab has. One small query per tab rather than one pass over every post in review
-    or published: each follows an index (state and date, assignee, the few lapsed reviewers), so the
-    cost follows the length of the queue, not the size of the site."""
-    mine = Workflow.objects.exclude(post__author=user)
-    today = timezone.localdate()
-    flagged = mine.filter(_FLAGGED).count()
-    # Disjoint from the flagged ones, so the two add up.
-    lapsed = mine.filter(_credentials_lapsed(today), rereview_flagged_at__isnull=True).count()
+    or published: each follows an index (state and date, assignee), so the cost follows the length of
+    the queue, not the size of the site."""
+    due = current_rereview_filter() if due is None else due
+    mine = _mine(user)
     return {
         "waiting": mine.filter(WAITING).count(),
-        "assigned": mine.filter(WAITING | _FLAGGED | _credentials_lapsed(today), assignee=user).count(),
-        "rereview": flagged + lapsed,
+        "assigned": mine.filter(WAITING | due, assignee=user).count(),
+        "rereview": mine.filter(due).count(),
         "signed": min(Signature.objects.filter(signer=user).count(), RECENTLY_SIGNED_LIMIT),
     }
 

@@ -61,13 +61,14 @@ def _render_queue(request, *, error: str = "", status: int = 200):
     user = request.user
     can_assign = user.has_perm("review.publish_post")
     reviewers = list(queue.assignable_reviewers()) if can_assign and tab != "signed" else []
-    counts = queue.counts(user)
+    due = queue.current_rereview_filter()
+    counts = queue.counts(user, due)
     pages = queue.page_count(counts[tab])
     try:
         page = min(max(1, int(request.GET.get("page", 1))), pages)
     except ValueError:
         page = 1
-    rows = list(queue.rows(tab, user, page))
+    rows = list(queue.rows(tab, user, page, due))
     if tab != "signed":
         for row in rows:
             row.revision = _under_review(row.post)
