@@ -2,6 +2,7 @@
 
 import pytest
 
+from public.sitemaps import ArticleSitemap
 from tests.factories import make_post
 
 # lists: posts, signatures with reviewers, review policy (+ a count for the index's paginator);
@@ -70,8 +71,6 @@ def test_sitemap_index_query_count_is_constant(client, many_published, django_as
 @pytest.mark.parametrize("count", [1, 50])
 def test_sitemap_articles_page_query_count_is_constant(client, many_published, django_assert_num_queries,
                                                        monkeypatch, count):
-    from public.sitemaps import ArticleSitemap
-
     monkeypatch.setattr(ArticleSitemap, "limit", 20)
     many_published(count)
     with django_assert_num_queries(SITEMAP_ARTICLES_QUERIES):
