@@ -17,8 +17,8 @@ from django.db.models.signals import post_delete, post_save
 
 from content.models import Post
 from review import signing
-from review.prepared import Prepared
 from review.models import Policy, ReviewerProfile, ReviewPolicy, Signature
+from review.prepared import Prepared
 from review.states import Meaning
 
 # The review line promises a medical review; only signatures with this meaning can make it.
