@@ -115,3 +115,10 @@ def sitemap(request):
     # One page of the articles section (public.sitemaps.ArticleSitemap.limit).
     rows = _public().values("slug", title=F("live_revision__title"), when=F("published_at"))[:SITEMAP_PAGE_SIZE]
     return _list(request, list(rows), XML, "application/xml; charset=utf-8")
+
+
+def sitemap_index(request):
+    # The index lists one entry per page of each section: the live posts' count says how many.
+    pages = -(-_public().count() // SITEMAP_PAGE_SIZE)
+    rows = [{"slug": f"sitemap-articles.xml?p={n}", "title": "", "when": None} for n in range(1, pages + 1)]
+    return _list(request, rows, XML, "application/xml; charset=utf-8")

@@ -130,6 +130,7 @@ def _pages(size: int):
         ("reviewer page", reverse("public:reviewer", args=[first_reviewer.slug]),
          f"/__floor__/reviewers/{first_reviewer.slug}/", None),
         ("feed", reverse("public:feed"), "/__floor__/feed/", None),
+        ("sitemap index", reverse("public:sitemap"), "/__floor__/sitemap-index.xml", None),
         ("sitemap: articles", reverse("public:sitemap_section", args=["articles"]), "/__floor__/sitemap.xml", None),
     ]
     return pages

@@ -14,5 +14,6 @@ urlpatterns = [
     path("__floor__/reviewers/<str:slug>/", floor.reviewer, name="floor-reviewer"),
     path("__floor__/feed/", floor.feed, name="floor-feed"),
     path("__floor__/sitemap.xml", floor.sitemap, name="floor-sitemap"),
+    path("__floor__/sitemap-index.xml", floor.sitemap_index, name="floor-sitemap-index"),
     *project_urlpatterns,
 ]
