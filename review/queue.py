@@ -121,8 +121,12 @@ def rows(tab: str, user, page: int = 1, due: Q | None = None):
         return recently_signed(user)[start:start + PAGE_SIZE]
     if tab == "waiting":
         ordered = waiting(user)
+    elif tab == "assigned":
+        ordered = assigned_to(user, due)
+    elif tab == "rereview":
+        ordered = rereview_due(user, due)
     else:
-        ordered = {"assigned": assigned_to, "rereview": rereview_due}[tab](user, due)
+        raise KeyError(tab)
     page_ids = ordered.values("pk")[start:start + PAGE_SIZE]
     return _with_details(Workflow.objects.filter(pk__in=page_ids)).order_by(*ordered.query.order_by)
 
