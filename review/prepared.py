@@ -1,5 +1,7 @@
-"""Hot reads compiled to SQL once per process: for a page read on every request, building and compiling
-the same ORM query costs more than running it (1.6 ms of a 2.3 ms public-article read on SQLite).
+"""Hot reads made cheap: querysets compiled to SQL once per process, and several counts in one query.
+
+For a page read on every request, building and compiling the same ORM query costs more than running it
+(1.6 ms of a 2.3 ms public-article read on SQLite).
 """
 
 from collections.abc import Callable
@@ -52,3 +54,22 @@ class Prepared:
                 populator.populate(row, obj)
             found.append(obj)
         return found
+
+
+def count_each(querysets: dict[str, QuerySet], using: str = "default") -> dict[str, int]:
+    """How many rows each queryset has, in one query of one scalar subquery per count.
+
+    Each count keeps its own plan (its own index), as `.count()` would; what goes is a round trip and the
+    ORM's aggregation machinery per count.
+    """
+    parts, params = [], []
+    for n, queryset in enumerate(querysets.values()):
+        if not queryset.query.is_sliced:
+            queryset = queryset.order_by()  # the order of what is only counted is work for nothing
+        sql, values = queryset.values("pk").query.get_compiler(using=using).as_sql()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted_{n})")
+        params.extend(values)
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return dict(zip(querysets, row, strict=True))

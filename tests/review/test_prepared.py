@@ -1,9 +1,10 @@
-"""A prepared read gives what its queryset gives, for whatever values it is called with, in one query."""
+"""A prepared read gives what its queryset gives, for whatever values it is called with, in one query;
+`count_each` gives what `.count()` gives for each queryset, in one query."""
 
 import pytest
 
 from content.models import Revision
-from review.prepared import Prepared
+from review.prepared import Prepared, count_each
 from tests.factories import make_author, make_post
 
 revisions_titled = Prepared(
@@ -44,3 +45,18 @@ def test_prepared_refuses_a_value_that_does_not_reach_the_sql(db):
 
     with pytest.raises(ValueError):
         ignores_its_value("anything")
+
+
+def test_count_each_counts_every_queryset_in_one_query(posts, django_assert_num_queries):
+    querysets = {
+        "sun care": Revision.objects.filter(title="Sun care"),
+        "by writer": Revision.objects.filter(post__author__username="writer").exclude(title="Acne"),
+        "none": Revision.objects.filter(title="No such title"),
+        "sliced": Revision.objects.order_by("pk")[:1],
+    }
+
+    with django_assert_num_queries(1):
+        found = count_each(querysets)
+
+    assert found == {"sun care": 2, "by writer": 2, "none": 0, "sliced": 1}
+    assert found == {name: queryset.count() for name, queryset in querysets.items()}

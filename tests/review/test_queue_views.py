@@ -234,6 +234,34 @@ def test_queue_query_count_does_not_grow_with_rows(client, settings, author, rev
     assert {tab: n for tab, (n, _) in with_fifty.items()} == {tab: n for tab, (n, _) in with_one.items()}
 
 
+def test_queue_rows_name_colleagues_and_authors_without_a_query_per_row(client, author, reviewer, second_reviewer):
+    # Rows load only the columns they show; a name read from a column left out would cost a query per row.
+    client.force_login(reviewer)
+
+    def waiting_tab():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(QUEUE, {"tab": "waiting"})
+        return len(queries.captured_queries), response
+
+    def add_claimed_post(title):
+        services.post_claim(factories.make_post(author=author, state=State.IN_REVIEW, title=title),
+                            user=second_reviewer)
+
+    add_claimed_post("Claimed 0")
+    client.get(QUEUE)  # the first page after signing in renews the session
+    with_one, _ = waiting_tab()
+    for i in range(1, 5):
+        add_claimed_post(f"Claimed {i}")
+    with_five, response = waiting_tab()
+
+    html = response.content.decode()
+    assert len(response.context["rows"]) == 5
+    assert html.count(second_reviewer.reviewer_profile.printed_name) == 5
+    assert html.count(author.get_full_name()) == 5
+    assert all(f">Claimed {i}</a>" in html for i in range(5))
+    assert with_five == with_one
+
+
 def test_queue_pages_show_every_waiting_post_oldest_first(client, author, reviewer):
     for i in range(queue.PAGE_SIZE + 2):
         factories.make_post(author=author, state=State.IN_REVIEW, title=f"Waiting {i}")
