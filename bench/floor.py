@@ -1,13 +1,15 @@
 """The floor: bare Django views that read each page's rows with one plain query and a minimal template.
 
 Each sits behind the same middleware as the page it stands for, so the ratio page/floor is what the
-product's own views, selectors and templates cost on top of Django itself.
+product's own views, selectors and templates cost on top of Django itself. One view here is not a floor but
+a yardstick: `queue_same_job`, bare Django doing the queue's job.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.template import engines
+from django.utils import timezone
 
 from content.models import Post
 from public.sitemaps import ArticleSitemap
@@ -34,6 +36,21 @@ XML = _engine.from_string(
     "<?xml version=\"1.0\" encoding=\"utf-8\"?><urlset>{% for row in rows %}"
     "<url><loc>{{ row.slug }}</loc><lastmod>{{ row.when|date:'c' }}</lastmod><t>{{ row.title }}</t></url>"
     "{% endfor %}</urlset>"
+)
+
+# Not a floor: see queue_same_job.
+QUEUE_SAME_JOB = _engine.from_string(
+    "<!doctype html><title>queue</title><nav>{% for tab, n in counts.items %}<a href=\"?tab={{ tab }}\">{{ tab }} "
+    "{{ n }}</a>{% endfor %}</nav><table>{% for row in rows %}<tr>"
+    "<td><a href=\"{% url 'review:post' row.post_id %}\">{{ row.title }}</a></td>"
+    "<td>{{ row.first_name }} {{ row.last_name }}</td>"
+    "<td><time datetime=\"{{ row.submitted_at|date:'c' }}\">{{ row.submitted_at|date:'j M Y, H:i' }}</time></td>"
+    "<td>{{ row.submitted_at|timesince:now }}</td><td>{{ row.body|wordcount }}</td>"
+    "<td>{{ row.reviewed_before|yesno:'Yes,No' }}</td>"
+    "<td>{% if row.assignee_name %}{{ row.assignee_name }}{% else %}"
+    "<form method=\"post\" action=\"{% url 'review:claim' row.post_id %}\">{% csrf_token %}"
+    "<input type=\"hidden\" name=\"expected_state\" value=\"{{ row.state }}\"><button>Claim</button></form>"
+    "{% endif %}</td></tr>{% endfor %}</table>"
 )
 
 
@@ -80,6 +97,29 @@ def queue(request, tab):
             .values(slug=F("post__slug"), title=F("post__current_revision__title"), when=F("submitted_at"),
                     extra=F("state")))
     return _list(request, list(rows[:limit] if limit else rows))
+
+
+@login_required
+def queue_same_job(request):
+    """Not a floor: the waiting tab's job done the plainest way bare Django can. Four counts, one query for
+    the columns a row shows, and a template with each row's link, dates, waiting time, word count and
+    claim form; no permissions, page shell, re-review rows or assign menu. Beside the floor, it shows how
+    much of the queue's ratio any Django page showing the same would pay."""
+    user = request.user
+    mine = Workflow.objects.exclude(post__author=user)
+    due = review_queue.current_rereview_filter()
+    counts = {"waiting": mine.filter(review_queue.WAITING).count(),
+              "assigned": mine.filter(review_queue.WAITING | due, assignee=user).count(),
+              "rereview": mine.filter(due).count(),
+              "signed": Signature.objects.filter(signer=user).count()}
+    rows = (mine.filter(review_queue.WAITING).order_by("submitted_at", "pk")
+            .annotate(reviewed_before=Exists(Signature.objects.filter(revision__post=OuterRef("post"))))
+            .values("post_id", "state", "submitted_at", "reviewed_before", title=F("post__current_revision__title"),
+                    body=F("post__current_revision__body"), first_name=F("post__author__first_name"),
+                    last_name=F("post__author__last_name"),
+                    assignee_name=F("assignee__reviewer_profile__display_name"))[:review_queue.PAGE_SIZE])
+    context = {"counts": counts, "rows": list(rows), "now": timezone.now()}
+    return HttpResponse(QUEUE_SAME_JOB.render(context, request))
 
 
 def index(request):

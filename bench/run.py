@@ -121,6 +121,9 @@ def _pages(size: int):
     for tab in ("waiting", "assigned", "rereview", "signed"):
         pages.append((f"queue: {tab}", reverse("review:queue") + f"?tab={tab}", f"/__floor__/queue/{tab}/",
                       "reviewer"))
+    # Not a page of the product: bare Django doing the waiting tab's job, against the same floor (see
+    # bench/floor.queue_same_job), to read the queue's ratios by.
+    pages.append(("bare Django: queue", "/__floor__/queue-same-job/", "/__floor__/queue/waiting/", "reviewer"))
     pages += [
         ("review page", reverse("review:post", args=[in_review.pk]), f"/__floor__/posts/{in_review.pk}/",
          "reviewer"),

@@ -9,6 +9,7 @@ urlpatterns = [
     path("__floor__/editor/", floor.dashboard, name="floor-dashboard"),
     path("__floor__/posts/<int:pk>/", floor.post, name="floor-post"),
     path("__floor__/queue/<str:tab>/", floor.queue, name="floor-queue"),
+    path("__floor__/queue-same-job/", floor.queue_same_job, name="queue-same-job"),
     path("__floor__/blog/", floor.index, name="floor-index"),
     path("__floor__/blog/<str:slug>/", floor.article, name="floor-article"),
     path("__floor__/reviewers/<str:slug>/", floor.reviewer, name="floor-reviewer"),

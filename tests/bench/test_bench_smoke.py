@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = {"editor dashboard", "editor post page", "queue: waiting", "queue: assigned", "queue: rereview",
          "queue: signed", "review page", "public index", "public article", "reviewer page", "feed",
-         "sitemap index", "sitemap: articles"}
+         "sitemap index", "sitemap: articles", "bare Django: queue"}
 
 
 def test_bench_smoke_run_builds_a_verifiable_database_and_measures_every_page(tmp_path):
