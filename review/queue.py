@@ -1,6 +1,6 @@
 """The approval queue's reads: what waits, for whom, and what a reviewer signed lately.
 
-Every tab is one query for one page of rows, however many wait; the counts are a few small ones more.
+Every tab is one query for one page of rows, however many wait; the counts of all four tabs are one more.
 """
 
 from dataclasses import dataclass
