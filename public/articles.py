@@ -7,13 +7,14 @@ from datetime import datetime
 from functools import cached_property
 
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
 from content import claims
 from content.models import Post
-from review.selectors import PublicReview, public_reviews_for
+from review.selectors import PublicReview, public_post_count, public_posts, public_reviews_for
 
 # A table of contents is worth showing once an article has this many sections.
 TOC_MIN_HEADINGS = 3
@@ -144,3 +145,17 @@ def articles_from(posts) -> list[Article]:
     posts = list(posts)
     reviews = public_reviews_for(posts)
     return [Article(post, reviews[post.pk]) for post in posts if post.pk in reviews]
+
+
+class ArticlePaginator(Paginator):
+    """Public posts a page at a time: each page holds the articles of its posts that pass verification."""
+
+    def _get_page(self, object_list, *args, **kwargs):
+        return super()._get_page(articles_from(object_list), *args, **kwargs)
+
+
+def public_article_pages(per_page: int) -> ArticlePaginator:
+    """Every public article, `per_page` at a time; only the page asked for is verified."""
+    paginator = ArticlePaginator(public_posts(), per_page)
+    paginator.count = public_post_count()  # counting what public_posts() checks would cost a scan
+    return paginator

@@ -20,7 +20,7 @@ class LatestArticlesFeed(Feed):
         return "New articles, each signed off by a medical reviewer before publication."
 
     def items(self):
-        return articles_from(public_posts().order_by("-first_published_at", "-pk")[:FEED_SIZE])
+        return articles_from(public_posts()[:FEED_SIZE])
 
     def item_title(self, item: Article):
         return item.title

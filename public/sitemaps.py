@@ -5,19 +5,11 @@ articles of the page asked for are verified.
 """
 
 from django.contrib.sitemaps import Sitemap
-from django.core.paginator import Paginator
 from django.urls import reverse
 
-from public.articles import Article, articles_from
+from public.articles import Article, public_article_pages
 from public.models import EditorialPolicy
 from review import selectors
-
-
-class ArticlePaginator(Paginator):
-    """Public posts a page at a time: each page holds the articles of its posts that pass verification."""
-
-    def _get_page(self, object_list, *args, **kwargs):
-        return super()._get_page(articles_from(object_list), *args, **kwargs)
 
 
 class ArticleSitemap(Sitemap):
@@ -25,13 +17,11 @@ class ArticleSitemap(Sitemap):
 
     def items(self):
         """Lazy and unverified: `paginator` verifies one page of it at a time."""
-        return selectors.public_posts().order_by("-first_published_at", "-pk")
+        return selectors.public_posts()
 
     @property
     def paginator(self):
-        paginator = ArticlePaginator(self.items(), self.limit)
-        paginator.count = selectors.public_post_count()  # counting what public_posts() checks costs a scan
-        return paginator
+        return public_article_pages(self.limit)
 
     def get_latest_lastmod(self):
         # Django's default takes the newest lastmod of all items, verifying every article for the index.

@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_safe
 
-from public.articles import Article, articles_from, table_of_contents
+from public.articles import Article, public_article_pages, table_of_contents
 from public.models import EditorialPolicy
 from review import selectors
 
@@ -30,22 +30,16 @@ revalidate = cache_control(public=True, max_age=0, must_revalidate=True)
 ARTICLE_TEMPLATE_VERSION = "2"  # 2: the "Sources" list
 
 
-def _ordered(queryset):
-    return queryset.order_by("-first_published_at", "-pk")
-
-
 @require_safe
 @revalidate
 def index(request):
-    paginator = Paginator(_ordered(selectors.public_posts()), PAGE_SIZE)
-    paginator.count = selectors.public_post_count()  # counting what public_posts() checks costs a scan
     try:
-        page = paginator.page(request.GET.get("page", 1))
+        page = public_article_pages(PAGE_SIZE).page(request.GET.get("page", 1))
     except (EmptyPage, PageNotAnInteger):
         raise Http404("No such page.")
     return _render(request, "public/index.html", {
         "page": page,
-        "articles": articles_from(page.object_list),
+        "articles": page.object_list,
     })
 
 

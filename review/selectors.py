@@ -126,7 +126,8 @@ def public_post(slug: str) -> tuple[Post, PublicReview] | None:
 
 
 def public_posts() -> QuerySet[Post]:
-    """Live posts that have a medical signature recorded against the live revision's hash.
+    """Live posts that have a medical signature recorded against the live revision's hash, newest
+    publication first (the order of every public list, along `post_first_published_idx`).
 
     A database-side pre-filter, so lists paginate correctly; the cryptographic check
     happens in `public_reviews_for`, and callers drop posts for which it finds nothing.
@@ -137,7 +138,7 @@ def public_posts() -> QuerySet[Post]:
         meaning=PUBLIC_MEANING,
     )
     return (Post.objects.published().filter(Exists(signed))
-            .select_related("live_revision", "author"))
+            .select_related("live_revision", "author").order_by("-first_published_at", "-pk"))
 
 
 def public_post_count() -> int:
@@ -191,7 +192,7 @@ def reviewer_posts(profile: ReviewerProfile) -> QuerySet[Post]:
         revision_hash=OuterRef("live_revision__content_hash"),
         reviewer=profile,
     )
-    return public_posts().filter(Exists(signed_by_them)).order_by("-first_published_at", "-pk")
+    return public_posts().filter(Exists(signed_by_them))
 
 
 def reviewer_post_count(profile: ReviewerProfile) -> int:
