@@ -44,9 +44,6 @@ class PostQuerySet(models.QuerySet):
         """What the public may read: posts with a live revision."""
         return self.filter(live_revision__isnull=False)
 
-    def with_current(self):
-        return self.select_related("current_revision", "author")
-
     def visible_to(self, user):
         """Publishers see every post; everyone else sees the posts they wrote."""
         if user.has_perm("review.publish_post") or user.has_perm("review.sign_post"):

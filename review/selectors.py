@@ -8,7 +8,7 @@ altered behind the application's back yields no review line, and the article is 
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from django.core.signals import setting_changed
 from django.db import connection
@@ -40,10 +40,6 @@ class PublicReview:
     @property
     def printed_name(self) -> str:
         return f"{self.honorific} {self.name}".strip()
-
-    @property
-    def last_reviewed(self) -> date:
-        return self.signed_at.date()
 
 
 # The public pages read the review policy only to print when the next review is due, on every
