@@ -68,10 +68,7 @@ def _render_queue(request, *, error: str = "", status: int = 200):
         page = min(max(1, int(request.GET.get("page", 1))), pages)
     except ValueError:
         page = 1
-    rows = list(queue.rows(tab, user, page, due))
-    if tab != "signed":
-        for row in rows:
-            row.revision = _under_review(row.post)
+    rows = queue.present(tab, queue.rows(tab, user, page, due), user, timezone.now())
     context = {
         "tabs": [(t, counts[t.key]) for t in queue.TABS],
         "waiting_count": counts["waiting"],  # the navigation shows it too
@@ -79,7 +76,6 @@ def _render_queue(request, *, error: str = "", status: int = 200):
         "rows": rows,
         "page": page,
         "pages": pages,
-        "now": timezone.now(),
         "can_assign": can_assign,
         "reviewers": reviewers,
         "error": error,
@@ -127,13 +123,6 @@ def _back_to_queue(request):
 # --- the review page
 
 
-def _under_review(post) -> Revision:
-    """A re-review looks at the live version; everything else at the working copy."""
-    if post.workflow.state == State.PUBLISHED and post.live_revision_id:
-        return post.live_revision
-    return post.current_revision
-
-
 @login_required
 @require_GET
 def post_review(request, pk):
@@ -145,7 +134,7 @@ def post_review(request, pk):
 def _render_review(request, post, *, status=200, sign_form=None, changes_form=None, comment_form=None,
                    error: str = ""):
     user, workflow = request.user, post.workflow
-    revision = _under_review(post)
+    revision = queue.under_review(post, post.workflow.state)
     policy = ReviewPolicy.current()
     signatures = Signature.objects.valid_for(revision) if revision else []
     last_signed = (
@@ -206,7 +195,7 @@ def _render_review(request, post, *, status=200, sign_form=None, changes_form=No
 def sign(request, pk):
     post = _load(pk)
     _require_reviewer(request.user)
-    revision = _under_review(post)
+    revision = queue.under_review(post, post.workflow.state)
     warnings = findings.to_acknowledge(findings.revision_findings(revision), findings.justifications_by_key(revision))
     form = SignForm(request.POST, checklist=ReviewPolicy.current().checklist, to_acknowledge=warnings)
     if not form.is_valid():

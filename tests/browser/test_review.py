@@ -1,5 +1,6 @@
 """A doctor works the review queue in a real browser: comment on a passage, request changes, approve and sign."""
 
+import re
 
 from playwright.sync_api import expect
 
@@ -102,3 +103,21 @@ def test_wrong_password_does_not_sign(page, login, author, reviewer):
     expect(page.get_by_text("That password is not correct. Nothing was signed.")).to_be_visible()
     expect(page.get_by_label("Sources are cited")).to_be_checked()
     assert not Signature.objects.exists()
+
+
+def test_reviewer_claims_a_post_from_the_queue(page, login, author, reviewer):
+    make_post(author=author, state=State.IN_REVIEW, title="Retinol and sun sensitivity")
+    post = make_post(author=author, state=State.IN_REVIEW, title="Pigmentation after laser")
+    login(reviewer)
+
+    page.goto("/review/?tab=waiting")
+    page.get_by_role("button", name="Claim “Pigmentation after laser”").click()
+
+    expect(page.get_by_text("“Pigmentation after laser” is yours to review.")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/review/\?tab=waiting$"))
+    row = page.get_by_role("row").filter(has_text="Pigmentation after laser")
+    expect(row.get_by_role("cell", name="You", exact=True)).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text="Retinol and sun sensitivity")
+           .get_by_role("button", name="Claim “Retinol and sun sensitivity”")).to_be_visible()
+    post.workflow.refresh_from_db()
+    assert post.workflow.assignee == reviewer

@@ -1,15 +1,16 @@
 """The approval queue at /review/: tabs, rows, claim and assign, access, and a query count that stays flat."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils import timezone
 
 from review import queue, services
-from review.models import AuditEvent
+from review.models import AuditEvent, Workflow
 from review.states import State
 from tests import factories
 
@@ -58,6 +59,21 @@ def test_queue_waiting_lists_oldest_first_linked_by_title(reviewer_client, post_
     assert f'<a href="{reverse("review:post", args=[older.pk])}">Older article about pico laser</a>' in html
     assert "A draft nobody should see" not in html
     assert "2\xa0days" in html  # waiting time
+    older.workflow.refresh_from_db()
+    submitted = timezone.localtime(older.workflow.submitted_at)
+    assert (f'<time datetime="{date_filter(submitted, "c")}">{date_filter(submitted, "j M Y, H:i")}</time>'
+            in html)
+
+
+def test_queue_rereview_row_shows_the_day_it_fell_due(reviewer_client, post_in):
+    post_in(State.PUBLISHED, title="Due article")
+    for day in (datetime(2026, 1, 5, 23, 30), datetime(2026, 9, 30, 0, 5)):
+        flagged = timezone.make_aware(day)
+        Workflow.objects.update(rereview_flagged_at=flagged)
+
+        html = reviewer_client.get(QUEUE + "?tab=rereview").content.decode()
+
+        assert f'<time datetime="{date_filter(flagged, "c")}">{date_filter(flagged, "j M Y")}</time>' in html
 
 
 def test_queue_row_shows_author_words_and_first_review(reviewer_client, post_in, author):
@@ -270,7 +286,7 @@ def test_queue_pages_show_every_waiting_post_oldest_first(client, author, review
     first = client.get(QUEUE, {"tab": "waiting"})
     second = client.get(QUEUE, {"tab": "waiting", "page": 2})
 
-    titles = [w.revision.title for w in first.context["rows"]] + [w.revision.title for w in second.context["rows"]]
+    titles = [r.title for r in first.context["rows"]] + [r.title for r in second.context["rows"]]
     assert titles == [f"Waiting {i}" for i in range(queue.PAGE_SIZE + 2)]
     assert "Page 1 of 2" in first.content.decode() and 'rel="next"' in first.content.decode()
     assert client.get(QUEUE, {"tab": "waiting", "page": "nonsense"}).context["page"] == 1
