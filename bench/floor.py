@@ -89,11 +89,13 @@ def queue(request, tab):
                 .values(slug=F("revision__post__slug"), title=F("revision__title"), when=F("signed_at"),
                         extra=F("revision__post__workflow__state"))[:min(review_queue.RECENTLY_SIGNED_LIMIT, limit or 10**9)])
         return _list(request, list(rows))
-    filters = {"waiting": review_queue.WAITING,
-               "assigned": (review_queue.WAITING | review_queue.rereview_due_filter()) & Q(assignee=user),
-               "rereview": review_queue.rereview_due_filter()}
+    if tab == "waiting":
+        shown = review_queue.WAITING
+    else:  # the whole re-review test, as one plain query has it (the page first asks whether it needs it all)
+        due = review_queue.rereview_due_filter(timezone.localdate())
+        shown = (review_queue.WAITING | due) & Q(assignee=user) if tab == "assigned" else due
     order = ("rereview_flagged_at", "pk") if tab == "rereview" else ("submitted_at", "pk")
-    rows = (Workflow.objects.exclude(post__author=user).filter(filters[tab]).order_by(*order)
+    rows = (Workflow.objects.exclude(post__author=user).filter(shown).order_by(*order)
             .values(slug=F("post__slug"), title=F("post__current_revision__title"), when=F("submitted_at"),
                     extra=F("state")))
     return _list(request, list(rows[:limit] if limit else rows))

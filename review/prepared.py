@@ -1,7 +1,7 @@
 """Hot reads made cheap: querysets compiled to SQL once per process, and several counts in one query.
 
 For a page read on every request, building and compiling the same ORM query costs more than running it
-(1.6 ms of a 2.3 ms public-article read on SQLite).
+(1.6 ms of a 2.3 ms public-article read on SQLite; about 5 ms for each of the queue's two reads).
 """
 
 from collections.abc import Callable
@@ -10,50 +10,109 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import get_related_populators
 
+_STR_MARKER = "\x00prepared-value-{}\x00"
+_INT_MARKER_BASE = -(10**15)  # far below any primary key, and no query writes it as a constant
 
-class Prepared:
-    """`build(*values)` makes the queryset; calling the Prepared runs its SQL with new `values` and returns
-    model instances with their `select_related` objects, as iterating the queryset would.
 
-    Only for querysets whose SQL depends on nothing but `values` (no dates, no settings, no slicing by them).
-    """
+def _markers(takes: tuple[type, ...]) -> list:
+    """A stand-in for each value, of its type, that the compiled SQL's parameters can be searched for."""
+    markers = []
+    for n, kind in enumerate(takes):
+        if kind is str:
+            markers.append(_STR_MARKER.format(n))
+        elif kind is int:
+            markers.append(_INT_MARKER_BASE - n)
+        else:
+            raise TypeError(f"a prepared read takes str and int values, not {kind.__name__}")
+    return markers
 
-    def __init__(self, build: Callable[..., QuerySet], arity: int):
+
+def _slots(params, markers) -> list[int | None]:
+    """For each parameter of the compiled SQL, which value goes there (None: a constant of the query)."""
+    slots = []
+    for param in params:
+        slot = next((n for n, marker in enumerate(markers) if type(param) is type(marker) and param == marker), None)
+        if slot is None and isinstance(param, str) and "\x00prepared-value-" in param:
+            raise ValueError("a value must reach the SQL unchanged (not inside a pattern or a function)")
+        slots.append(slot)
+    if {slot for slot in slots if slot is not None} != set(range(len(markers))):
+        raise ValueError("each value must reach the SQL")
+    return slots
+
+
+class _Compiled:
+    """Compiles `build(*values)` once per database alias and runs its SQL with new values."""
+
+    def __init__(self, build: Callable, takes: tuple[type, ...]):
         self._build = build
-        self._arity = arity
+        self._takes = takes
         self._compiled = {}  # by database alias: compiled for that database's SQL dialect
 
-    def _compile(self, alias):
-        markers = [f"\x00prepared-value-{n}\x00" for n in range(self._arity)]
-        compiler = self._build(*markers).query.get_compiler(using=alias)
+    def _compile(self, built, alias) -> tuple[str, list, dict]:
+        """(sql, params, whatever `_read` needs) for what `build` returned."""
+        raise NotImplementedError
+
+    def _read(self, cursor, extra, using):
+        raise NotImplementedError
+
+    def __call__(self, *values, using: str = "default"):
+        compiled = self._compiled.get(using)
+        if compiled is None:
+            markers = _markers(self._takes)
+            sql, params, extra = self._compile(self._build(*markers), using)
+            compiled = self._compiled[using] = (sql, params, _slots(params, markers), extra)
+        sql, params, slots, extra = compiled
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, [p if slot is None else values[slot] for p, slot in zip(params, slots)])
+            return self._read(cursor, extra, using)
+
+
+class Prepared(_Compiled):
+    """`build(*values)` makes the queryset; calling the Prepared runs its SQL with new `values` (of the
+    types in `takes`) and returns model instances with their `select_related` objects and annotations, as
+    iterating the queryset would.
+
+    Only for querysets whose SQL depends on nothing but `values` (no dates, no settings, no slicing by them):
+    whatever else shapes it belongs in the key of whoever keeps the Prepared (see `review.queue`).
+    """
+
+    def __init__(self, build: Callable[..., QuerySet], takes: tuple[type, ...] = (str,)):
+        super().__init__(build, takes)
+
+    def _compile(self, queryset, alias):
+        compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()  # also fills compiler.select and klass_info, as iterating would
-        slots = [markers.index(p) if isinstance(p, str) and p in markers else None for p in params]
-        if sorted(s for s in slots if s is not None) != list(range(self._arity)):
-            raise ValueError("each value must appear in the SQL exactly once, unchanged")
         klass_info = compiler.klass_info
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-        compiled = {
-            "sql": sql, "params": params, "slots": slots, "compiler": compiler, "model": klass_info["model"],
-            "fields": (start, end), "init_list": [col[0].target.attname for col in compiler.select[start:end]],
+        return sql, params, {
+            "compiler": compiler, "model": klass_info["model"], "fields": (start, end),
+            "init_list": [col[0].target.attname for col in compiler.select[start:end]],
             "populators": get_related_populators(klass_info, compiler.select, alias),
+            "annotations": compiler.annotation_col_map.items(),
         }
-        self._compiled[alias] = compiled
-        return compiled
 
-    def __call__(self, *values, using: str = "default") -> list:
-        compiled = self._compiled.get(using) or self._compile(using)
-        params = [p if slot is None else values[slot] for p, slot in zip(compiled["params"], compiled["slots"])]
-        with connections[using].cursor() as cursor:
-            cursor.execute(compiled["sql"], params)
-            rows = cursor.fetchall()
-        start, end = compiled["fields"]
+    def _read(self, cursor, extra, using):
+        start, end = extra["fields"]
         found = []
-        for row in compiled["compiler"].results_iter([rows]):
-            obj = compiled["model"].from_db(using, compiled["init_list"], row[start:end])
-            for populator in compiled["populators"]:
+        for row in extra["compiler"].results_iter([cursor.fetchall()]):
+            obj = extra["model"].from_db(using, extra["init_list"], row[start:end])
+            for populator in extra["populators"]:
                 populator.populate(row, obj)
+            for name, position in extra["annotations"]:
+                setattr(obj, name, row[position])
             found.append(obj)
         return found
+
+
+def _counting_sql(querysets, using) -> tuple[str, list]:
+    parts, params = [], []
+    for n, queryset in enumerate(querysets):
+        if not queryset.query.is_sliced:
+            queryset = queryset.order_by()  # the order of what is only counted is work for nothing
+        sql, values = queryset.values("pk").query.get_compiler(using=using).as_sql()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted_{n})")
+        params.extend(values)
+    return "SELECT " + ", ".join(parts), params
 
 
 def count_each(querysets: dict[str, QuerySet], using: str = "default") -> dict[str, int]:
@@ -62,14 +121,22 @@ def count_each(querysets: dict[str, QuerySet], using: str = "default") -> dict[s
     Each count keeps its own plan (its own index), as `.count()` would; what goes is a round trip and the
     ORM's aggregation machinery per count.
     """
-    parts, params = [], []
-    for n, queryset in enumerate(querysets.values()):
-        if not queryset.query.is_sliced:
-            queryset = queryset.order_by()  # the order of what is only counted is work for nothing
-        sql, values = queryset.values("pk").query.get_compiler(using=using).as_sql()
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted_{n})")
-        params.extend(values)
+    sql, params = _counting_sql(querysets.values(), using)
     with connections[using].cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     return dict(zip(querysets, row, strict=True))
+
+
+class PreparedCounts(_Compiled):
+    """`count_each(build(*values))`, compiled once: `build` returns the same names for any values."""
+
+    def __init__(self, build: Callable[..., dict[str, QuerySet]], takes: tuple[type, ...] = (str,)):
+        super().__init__(build, takes)
+
+    def _compile(self, querysets, alias):
+        sql, params = _counting_sql(querysets.values(), alias)
+        return sql, params, tuple(querysets)
+
+    def _read(self, cursor, names, using):
+        return dict(zip(names, cursor.fetchone(), strict=True))

@@ -97,7 +97,7 @@ _signatures_of_live_post = Prepared(
     lambda slug: Signature.objects.filter(revision__post__slug=slug, revision__post__live_revision=F("revision"),
                                           meaning=PUBLIC_MEANING)
     .select_related("revision__post__author", "reviewer").order_by("-signed_at", "-pk"),
-    arity=1,
+    takes=(str,),
 )
 
 

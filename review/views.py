@@ -61,14 +61,14 @@ def _render_queue(request, *, error: str = "", status: int = 200):
     user = request.user
     can_assign = user.has_perm("review.publish_post")
     reviewers = list(queue.assignable_reviewers()) if can_assign and tab != "signed" else []
-    due = queue.current_rereview_filter()
-    counts = queue.counts(user, due)
+    lapsed = queue.lapsed_on()
+    counts = queue.counts(user, lapsed)
     pages = queue.page_count(counts[tab])
     try:
         page = min(max(1, int(request.GET.get("page", 1))), pages)
     except ValueError:
         page = 1
-    rows = queue.present(tab, queue.rows(tab, user, page, due), user, timezone.now())
+    rows = queue.present(tab, queue.rows(tab, user, page, lapsed), user, timezone.now())
     context = {
         "tabs": [(t, counts[t.key]) for t in queue.TABS],
         "waiting_count": counts["waiting"],  # the navigation shows it too

@@ -17,4 +17,4 @@ def waiting_for_review_count(context, user) -> int | None:
     if not has_reviewer_profile(user):
         return None
     known = context.get("waiting_count")
-    return known if known is not None else queue.waiting(user).count()
+    return known if known is not None else queue.waiting_count(user)

@@ -1,14 +1,16 @@
 """A prepared read gives what its queryset gives, for whatever values it is called with, in one query;
-`count_each` gives what `.count()` gives for each queryset, in one query."""
+`count_each` (and `PreparedCounts`) give what `.count()` gives for each queryset, in one query."""
 
 import pytest
 
 from content.models import Revision
-from review.prepared import Prepared, count_each
+from django.db.models import Exists, OuterRef
+
+from review.prepared import Prepared, PreparedCounts, count_each
 from tests.factories import make_author, make_post
 
 revisions_titled = Prepared(
-    lambda title: Revision.objects.filter(title=title).select_related("post__author").order_by("pk"), arity=1)
+    lambda title: Revision.objects.filter(title=title).select_related("post__author").order_by("pk"), takes=(str,))
 
 
 @pytest.fixture
@@ -41,7 +43,7 @@ def test_prepared_loads_related_objects_in_the_same_query(posts, django_assert_n
 
 
 def test_prepared_refuses_a_value_that_does_not_reach_the_sql(db):
-    ignores_its_value = Prepared(lambda title: Revision.objects.filter(title="fixed"), arity=1)
+    ignores_its_value = Prepared(lambda title: Revision.objects.filter(title="fixed"), takes=(str,))
 
     with pytest.raises(ValueError):
         ignores_its_value("anything")
@@ -60,3 +62,36 @@ def test_count_each_counts_every_queryset_in_one_query(posts, django_assert_num_
 
     assert found == {"sun care": 2, "by writer": 2, "none": 0, "sliced": 1}
     assert found == {name: queryset.count() for name, queryset in querysets.items()}
+
+
+def test_prepared_takes_a_number_used_several_times_and_sets_annotations(posts):
+    writer = posts[0].author
+    written_by = Prepared(
+        lambda author_id: Revision.objects.filter(author=author_id, post__author=author_id)
+        .annotate(has_twin=Exists(Revision.objects.filter(title=OuterRef("title")).exclude(pk=OuterRef("pk"))))
+        .order_by("pk"),
+        takes=(int,),
+    )
+
+    found = written_by(writer.pk)
+
+    assert [(r.title, r.has_twin) for r in found] == [("Sun care", True), ("Acne", False), ("Sun care", True)]
+    assert written_by(writer.pk + 1000) == []
+
+
+def test_prepared_counts_count_what_count_each_counts_for_any_value(posts, django_assert_num_queries):
+    writer = posts[0].author
+    counts_for = PreparedCounts(lambda author_id: {
+        "written": Revision.objects.filter(author=author_id),
+        "sun care": Revision.objects.filter(author=author_id, title="Sun care"),
+    }, takes=(int,))
+    counts_for(writer.pk)  # compiled on first use
+
+    with django_assert_num_queries(1):
+        assert counts_for(writer.pk) == {"written": 3, "sun care": 2}
+    assert counts_for(writer.pk + 1000) == {"written": 0, "sun care": 0}
+
+
+def test_prepared_refuses_a_value_hidden_inside_a_pattern(db):
+    with pytest.raises(ValueError):
+        Prepared(lambda title: Revision.objects.filter(title__contains=title), takes=(str,))("Sun")
