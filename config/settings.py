@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "public",
 ]
 
+# Django's model backend, reading a signed-in user's profile and permissions with fewer queries.
+AUTHENTICATION_BACKENDS = ["config.auth.Backend"]
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
