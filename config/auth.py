@@ -27,8 +27,6 @@ class Backend(ModelBackend):
             found = Permission.objects.all()
             if not user_obj.is_superuser:
                 found = found.filter(Q(user=user_obj) | Q(group__user=user_obj))
-            user_obj._perm_cache = {
-                f"{app_label}.{codename}"
-                for app_label, codename in found.values_list("content_type__app_label", "codename").order_by().distinct()
-            }
+            names = found.values_list("content_type__app_label", "codename").order_by().distinct()
+            user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in names}
         return user_obj._perm_cache

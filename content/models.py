@@ -97,6 +97,11 @@ class Post(models.Model):
         return {self.author_id, *self.revisions.values_list("author_id", flat=True)}
 
 
+def word_count(text: str) -> int:
+    """Words in a text, as the editor and the review queue count them."""
+    return len(text.split())
+
+
 class Revision(ImmutableModel):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
@@ -131,7 +136,7 @@ class Revision(ImmutableModel):
 
     @property
     def word_count(self) -> int:
-        return len(self.body.split())
+        return word_count(self.body)
 
     @property
     def hero(self) -> dict | None:

@@ -103,9 +103,5 @@ def post_history(post: Post) -> PostHistory:
     return PostHistory(revisions=revisions, comments=comments, events=events)
 
 
-def word_count(text: str) -> int:
-    return len(text.split())
-
-
 def reading_minutes(words: int) -> int:
     return max(1, -(-words // WORDS_PER_MINUTE))

@@ -7,7 +7,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from content.models import Post
+from content.models import Post, word_count
 from content.images import render_preview
 from content.services import check_body_size
 from editor import selectors
@@ -219,7 +219,7 @@ def _render_writing(request, form, *, post, status, blocked=()):
     rendered = render_preview(shown, hero_id=form["hero_image"].value(), hero_alt=form["hero_alt"].value())
     preview, _ = mark_quotes(str(rendered), [f.text for f in found if f.field == "body"],
                              css_class="finding")
-    words = selectors.word_count(body)
+    words = word_count(body)
     return render(request, "editor/write.html", {
         "form": form, "post": post, "preview": preview, "words": words,
         "finding_rows": claim_findings.rows(found, typed=posted_justifications(request), blocked=blocked),
@@ -242,7 +242,7 @@ def preview(request):
         check_body_size(body)
     except ValidationError as exc:
         return JsonResponse({"error": message_for(exc)}, status=400)
-    words = selectors.word_count(body)
+    words = word_count(body)
     found = claim_findings.text_findings(title=request.POST.get("title", "")[:200],
                                          summary=request.POST.get("summary", "")[:500], body=body)
     return JsonResponse({"html": str(render_preview(body)), "words": words,

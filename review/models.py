@@ -13,6 +13,11 @@ from review import permissions, signing
 from review.states import Meaning, State
 
 
+def printed_name(honorific: str, display_name: str) -> str:
+    """A reviewer's name as readers see it: "Dr. Ian Tan"."""
+    return f"{honorific} {display_name}".strip()
+
+
 class ReviewerProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviewer_profile")
     honorific = models.CharField(max_length=20, blank=True, help_text='For example "Dr." or "A/Prof."')
@@ -38,7 +43,7 @@ class ReviewerProfile(models.Model):
 
     @property
     def printed_name(self) -> str:
-        return f"{self.honorific} {self.display_name}".strip()
+        return printed_name(self.honorific, self.display_name)
 
     def credentials_lapsed(self, on=None) -> bool:
         on = on or timezone.localdate()

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from django.db import connections
 from django.db.models import QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
 
 _STR_MARKER = "\x00prepared-value-{}\x00"
 _INT_MARKER_BASE = -(10**15)  # far below any primary key, and no query writes it as a constant
@@ -69,8 +69,8 @@ class _Compiled:
 
 class Prepared(_Compiled):
     """`build(*values)` makes the queryset; calling the Prepared runs its SQL with new `values` (of the
-    types in `takes`) and returns model instances with their `select_related` objects and annotations, as
-    iterating the queryset would.
+    types in `takes`) and returns what iterating the queryset would: model instances with their
+    `select_related` objects and annotations, or dicts for a `.values()` queryset.
 
     Only for querysets whose SQL depends on nothing but `values` (no dates, no settings, no slicing by them):
     whatever else shapes it belongs in the key of whoever keeps the Prepared (see `review.queue`).
@@ -82,6 +82,12 @@ class Prepared(_Compiled):
     def _compile(self, queryset, alias):
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()  # also fills compiler.select and klass_info, as iterating would
+        if queryset._iterable_class is ValuesIterable:  # .values(): dicts, as iterating it gives
+            query = queryset.query
+            return sql, params, {"compiler": compiler,
+                                 "names": [*query.extra_select, *query.values_select, *query.annotation_select]}
+        if queryset._iterable_class is not ModelIterable:
+            raise TypeError("a prepared read gives model instances or .values() dicts")
         klass_info = compiler.klass_info
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         return sql, params, {
@@ -92,6 +98,9 @@ class Prepared(_Compiled):
         }
 
     def _read(self, cursor, extra, using):
+        if "names" in extra:
+            names = extra["names"]
+            return [dict(zip(names, row)) for row in extra["compiler"].results_iter([cursor.fetchall()])]
         start, end = extra["fields"]
         found = []
         for row in extra["compiler"].results_iter([cursor.fetchall()]):

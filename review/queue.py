@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
 
-from content.models import Post
-from review.models import ReviewerProfile, Signature, Workflow
+from content.models import Post, word_count
+from review.models import ReviewerProfile, Signature, Workflow, printed_name
 from review.prepared import Prepared, PreparedCounts
-from review.states import State
+from review.states import Meaning, State
 
 RECENTLY_SIGNED_LIMIT = 50
 # Rows per page of a tab: a publisher's queue can hold hundreds of posts (see `make bench`).
@@ -104,36 +104,34 @@ def rereview_due(user, due: Q | None = None):
     return _mine(user).filter(due).order_by(F("rereview_flagged_at").asc(nulls_first=True), "pk")
 
 
-# The columns a row shows, and only those: a revision's body is read for its word count, but not its HTML,
-# summary or pictures, which PostgreSQL would otherwise fetch out of line for every row.
-_ROW_REVISION = ("title", "body")
-_ROW_AUTHOR = ("username", "first_name", "last_name")
-_ROW_FIELDS = (
-    "post_id", "state", "submitted_at", "rereview_flagged_at", "assignee_id",
-    "post__author_id", "post__current_revision_id", "post__live_revision_id",
-    *(f"post__{revision}__{field}" for revision in ("current_revision", "live_revision") for field in _ROW_REVISION),
-    *(f"post__author__{field}" for field in _ROW_AUTHOR),
-    "assignee__username", "assignee__reviewer_profile__honorific", "assignee__reviewer_profile__display_name",
-)
+# What a row shows, read as plain values: the columns it prints and only those (a revision's body for its
+# word count, but not its HTML, summary or pictures, which PostgreSQL would fetch out of line for every
+# row). As model instances, the seven objects behind each row cost more than the query itself.
+_AUTHOR_OF = {"author_first_name": "first_name", "author_last_name": "last_name", "author_username": "username"}
 
 
 def _with_details(workflows):
     """What a row of the queue shows, for a page of workflows."""
     reviewed_before = Signature.objects.filter(revision__post=OuterRef("post"))
-    return (workflows.select_related("post__current_revision", "post__live_revision", "post__author",
-                                     "assignee__reviewer_profile")
-            .only(*_ROW_FIELDS)
-            .annotate(reviewed_before=Exists(reviewed_before)))
+    return workflows.annotate(reviewed_before=Exists(reviewed_before)).values(
+        "post_id", "state", "submitted_at", "rereview_flagged_at", "assignee_id", "reviewed_before",
+        author_id=F("post__author_id"), live_revision_id=F("post__live_revision_id"),
+        title=F("post__current_revision__title"), body=F("post__current_revision__body"),
+        live_title=F("post__live_revision__title"), live_body=F("post__live_revision__body"),
+        **{name: F(f"post__author__{field}") for name, field in _AUTHOR_OF.items()},
+        assignee_username=F("assignee__username"), assignee_honorific=F("assignee__reviewer_profile__honorific"),
+        assignee_display_name=F("assignee__reviewer_profile__display_name"),
+    )
 
 
 def recently_signed(user):
+    """The user's signatures, newest first, as the Recently signed tab shows them."""
     return (
-        Signature.objects.filter(signer=user)
-        .select_related("revision__post__author", "revision__post__workflow")
-        .only("signed_at", "meaning", "revision__post_id", "revision__number", "revision__title",
-              "revision__post__author_id", *(f"revision__post__author__{field}" for field in _ROW_AUTHOR),
-              "revision__post__workflow__state")
-        .order_by("-signed_at")[:RECENTLY_SIGNED_LIMIT]
+        Signature.objects.filter(signer=user).order_by("-signed_at")
+        .values("signed_at", "meaning", post_id=F("revision__post_id"), title=F("revision__title"),
+                version=F("revision__number"), state=F("revision__post__workflow__state"),
+                **{name: F(f"revision__post__author__{field}") for name, field in _AUTHOR_OF.items()})
+        [:RECENTLY_SIGNED_LIMIT]
     )
 
 
@@ -165,9 +163,9 @@ def _page_read(tab: str, page: int, lapsed: date | None) -> Prepared:
 
 
 def rows(tab: str, user, page: int = 1, lapsed=_UNKNOWN) -> list:
-    """One page of the tab's rows, oldest first (newest first for what the user signed): workflows with
-    their post, revisions, author and assignee, or the user's signatures. `lapsed`: `lapsed_on()`, if the
-    caller has it."""
+    """One page of the tab's rows, oldest first (newest first for what the user signed), as the dicts of
+    `_with_details` or `recently_signed`; `present` formats them. `lapsed`: `lapsed_on()`, if the caller
+    has it."""
     if tab not in TAB_KEYS:
         raise KeyError(tab)
     return _page_read(tab, page, lapsed_on() if lapsed is _UNKNOWN else lapsed)(user.pk)
@@ -181,7 +179,8 @@ def _waiting_parts(user_id) -> dict:
     """The Waiting count as all posts in review less the user's own: counted apart, each follows one index
     (the state index alone, the author index for the few of one's own) instead of checking every post in
     review for its author (0.7 ms at a thousand waiting on SQLite, against 0.1 ms)."""
-    return {"in review": Workflow.objects.filter(WAITING), "own in review": Workflow.objects.filter(WAITING, post__author=user_id)}
+    return {"in review": Workflow.objects.filter(WAITING),
+            "own in review": Workflow.objects.filter(WAITING, post__author=user_id)}
 
 
 def _waiting_from(found: dict) -> int:
@@ -285,48 +284,53 @@ def _url_of(name: str):
     return lambda pk: f"{before}{pk}{after}"
 
 
+def reads_live(state: str, live_revision_id: int | None) -> bool:
+    """Whether a reviewer reads the live version (a re-review) rather than the working copy."""
+    return state == State.PUBLISHED and live_revision_id is not None
+
+
 def under_review(post, state: str):
     """The revision a reviewer reads: the live version for a re-review, the working copy otherwise."""
-    if state == State.PUBLISHED and post.live_revision_id:
-        return post.live_revision
-    return post.current_revision
+    return post.live_revision if reads_live(state, post.live_revision_id) else post.current_revision
 
 
-def _name(user) -> str:
-    return user.get_full_name() or user.username
+def _author(row: dict) -> str:
+    """As `get_full_name|default:username` writes it."""
+    return f"{row['author_first_name']} {row['author_last_name']}".strip() or row["author_username"]
 
 
-def present(tab: str, found, user, now: datetime) -> list[Row] | list[SignedRow]:
+def present(tab: str, found: list[dict], user, now: datetime) -> list[Row] | list[SignedRow]:
     """The rows of `rows(tab, ...)`, formatted for the page."""
     review_url = _url_of("review:post")
+    here = timezone.get_current_timezone()
     if tab == "signed":
         return [
-            SignedRow(url=review_url(s.revision.post_id), title=s.revision.title, author=_name(s.revision.post.author),
-                      signed=(signed := timezone.localtime(s.signed_at)).isoformat(), signed_text=_day_and_time(signed),
-                      version=s.revision.number, meaning=s.get_meaning_display(),
-                      state=s.revision.post.workflow.state, state_label=s.revision.post.workflow.get_state_display())
+            SignedRow(url=review_url(s["post_id"]), title=s["title"], author=_author(s),
+                      signed=(signed := s["signed_at"].astimezone(here)).isoformat(), signed_text=_day_and_time(signed),
+                      version=s["version"], meaning=Meaning(s["meaning"]).label, state=s["state"],
+                      state_label=State(s["state"]).label)
             for s in found
         ]
     claim_url = _url_of("review:claim")
     shown = []
     for w in found:
-        post = w.post
-        revision = under_review(post, w.state)
-        since = w.rereview_flagged_at if tab == "rereview" else w.submitted_at
-        local = timezone.localtime(since) if since else None
-        if w.assignee_id is None:
+        live = reads_live(w["state"], w["live_revision_id"])
+        since = w["rereview_flagged_at"] if tab == "rereview" else w["submitted_at"]
+        local = since.astimezone(here) if since else None
+        if w["assignee_id"] is None:
             reviewer = ""
-        elif w.assignee_id == user.pk:
+        elif w["assignee_id"] == user.pk:
             reviewer = "You"
         else:
-            profile = getattr(w.assignee, "reviewer_profile", None)
-            reviewer = (profile and profile.printed_name) or w.assignee.username
+            reviewer = (printed_name(w["assignee_honorific"] or "", w["assignee_display_name"] or "")
+                        or w["assignee_username"])
         shown.append(Row(
-            post_id=w.post_id, author_id=post.author_id, assignee_id=w.assignee_id, state=w.state,
-            url=review_url(w.post_id), claim_url=claim_url(w.post_id), title=revision.title, author=_name(post.author),
+            post_id=w["post_id"], author_id=w["author_id"], assignee_id=w["assignee_id"], state=w["state"],
+            url=review_url(w["post_id"]), claim_url=claim_url(w["post_id"]),
+            title=w["live_title"] if live else w["title"], author=_author(w),
             since=local.isoformat() if local else "",
             since_text=(_day(local) if tab == "rereview" else _day_and_time(local)) if local else "",
-            waiting=timesince(local, now) if local else "", words=revision.word_count,
-            reviewed_before=w.reviewed_before, reviewer=reviewer, rereview=w.state == State.PUBLISHED,
+            waiting=timesince(local, now) if local else "", words=word_count(w["live_body"] if live else w["body"]),
+            reviewed_before=w["reviewed_before"], reviewer=reviewer, rereview=w["state"] == State.PUBLISHED,
         ))
     return shown

@@ -4,7 +4,7 @@
 import pytest
 
 from content.models import Revision
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 
 from review.prepared import Prepared, PreparedCounts, count_each
 from tests.factories import make_author, make_post
@@ -95,3 +95,12 @@ def test_prepared_counts_count_what_count_each_counts_for_any_value(posts, djang
 def test_prepared_refuses_a_value_hidden_inside_a_pattern(db):
     with pytest.raises(ValueError):
         Prepared(lambda title: Revision.objects.filter(title__contains=title), takes=(str,))("Sun")
+
+
+def test_prepared_values_give_the_dicts_the_queryset_gives(posts):
+    titles_of = Prepared(lambda author_id: Revision.objects.filter(author=author_id).order_by("pk")
+                         .values("title", writer=F("post__author__username")), takes=(int,))
+
+    assert titles_of(posts[0].author_id) == list(Revision.objects.filter(author=posts[0].author_id).order_by("pk")
+                                                 .values("title", writer=F("post__author__username")))
+    assert titles_of(posts[0].author_id)[1] == {"title": "Acne", "writer": "writer"}
