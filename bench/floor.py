@@ -3,6 +3,10 @@
 Each sits behind the same middleware as the page it stands for, so the ratio page/floor is what the
 product's own views, selectors and templates cost on top of Django itself. One view here is not a floor but
 a yardstick: `queue_same_job`, bare Django doing the queue's job.
+
+The queue's floors read every column a row of the tab shows. The others read a title, a date and one or
+two more columns, fewer than their pages show, so their ratios overstate the product's own cost; for the
+public article, whose target is a ratio, that errs on the strict side.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -36,6 +40,20 @@ XML = _engine.from_string(
     "<?xml version=\"1.0\" encoding=\"utf-8\"?><urlset>{% for row in rows %}"
     "<url><loc>{{ row.slug }}</loc><lastmod>{{ row.when|date:'c' }}</lastmod><t>{{ row.title }}</t></url>"
     "{% endfor %}</urlset>"
+)
+
+# The queue's tabs: every column a row shows, each printed plainly.
+WORK = _engine.from_string(
+    "<!doctype html><title>floor</title><table>{% for row in rows %}<tr>"
+    "<td><a href=\"{{ row.slug }}\">{{ row.title }}</a></td><td>{{ row.first_name }} {{ row.last_name }}</td>"
+    "<td>{{ row.when|date:'j M Y, H:i' }}</td><td>{{ row.body|wordcount }}</td><td>{{ row.reviewed_before }}</td>"
+    "<td>{{ row.assignee_name }}</td><td>{{ row.state }}</td></tr>{% endfor %}</table>"
+)
+SIGNED = _engine.from_string(
+    "<!doctype html><title>floor</title><table>{% for row in rows %}<tr>"
+    "<td><a href=\"{{ row.slug }}\">{{ row.title }}</a></td><td>{{ row.first_name }} {{ row.last_name }}</td>"
+    "<td>{{ row.when|date:'j M Y, H:i' }}</td><td>v{{ row.version }}</td><td>{{ row.meaning }}</td>"
+    "<td>{{ row.state }}</td></tr>{% endfor %}</table>"
 )
 
 # Not a floor: see queue_same_job.
@@ -82,13 +100,18 @@ def post(request, pk):
 
 @login_required
 def queue(request, tab):
+    """A tab's rows with what each shows (title, author, date, words, reviewed before?, reviewer), in one plain
+    query. The rows of the page, and not only their titles and dates: a floor of four columns from two
+    tables measured the extra joins, text and "reviewed before?" as the product's own overhead."""
     user = request.user
-    limit = getattr(review_queue, "PAGE_SIZE", None)
+    limit = review_queue.PAGE_SIZE
     if tab == "signed":
         rows = (Signature.objects.filter(signer=user).order_by("-signed_at")
-                .values(slug=F("revision__post__slug"), title=F("revision__title"), when=F("signed_at"),
-                        extra=F("revision__post__workflow__state"))[:min(review_queue.RECENTLY_SIGNED_LIMIT, limit or 10**9)])
-        return _list(request, list(rows))
+                .values("meaning", slug=F("revision__post__slug"), title=F("revision__title"),
+                        first_name=F("revision__post__author__first_name"),
+                        last_name=F("revision__post__author__last_name"), when=F("signed_at"),
+                        version=F("revision__number"), state=F("revision__post__workflow__state"))[:limit])
+        return _list(request, list(rows), SIGNED)
     if tab == "waiting":
         shown = review_queue.WAITING
     else:  # the whole re-review test, as one plain query has it (the page first asks whether it needs it all)
@@ -96,9 +119,12 @@ def queue(request, tab):
         shown = (review_queue.WAITING | due) & Q(assignee=user) if tab == "assigned" else due
     order = ("rereview_flagged_at", "pk") if tab == "rereview" else ("submitted_at", "pk")
     rows = (Workflow.objects.exclude(post__author=user).filter(shown).order_by(*order)
-            .values(slug=F("post__slug"), title=F("post__current_revision__title"), when=F("submitted_at"),
-                    extra=F("state")))
-    return _list(request, list(rows[:limit] if limit else rows))
+            .annotate(reviewed_before=Exists(Signature.objects.filter(revision__post=OuterRef("post"))))
+            .values("state", "reviewed_before", slug=F("post__slug"), title=F("post__current_revision__title"),
+                    body=F("post__current_revision__body"), first_name=F("post__author__first_name"),
+                    last_name=F("post__author__last_name"), when=F(order[0]),
+                    assignee_name=F("assignee__reviewer_profile__display_name"))[:limit])
+    return _list(request, list(rows), WORK)
 
 
 @login_required
