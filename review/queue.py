@@ -240,8 +240,9 @@ class Row:
     claim_url: str
     title: str
     author: str
-    since: str  # ISO date and time: submitted, or due for re-review; "" when a lapsed registration made it due
+    since: str  # ISO date and time: submitted, or (re-review tab) flagged as due
     since_text: str
+    lapsed_registration: bool  # re-review tab: due because the signers' registrations lapsed, not flagged
     waiting: str
     words: int
     reviewed_before: bool
@@ -328,7 +329,7 @@ def present(tab: str, found: list[dict], user, now: datetime) -> list[Row] | lis
             post_id=w["post_id"], author_id=w["author_id"], assignee_id=w["assignee_id"], state=w["state"],
             url=review_url(w["post_id"]), claim_url=claim_url(w["post_id"]),
             title=w["live_title"] if live else w["title"], author=_author(w),
-            since=local.isoformat() if local else "",
+            since=local.isoformat() if local else "", lapsed_registration=tab == "rereview" and local is None,
             since_text=(_day(local) if tab == "rereview" else _day_and_time(local)) if local else "",
             waiting=timesince(local, now) if local else "", words=word_count(w["live_body"] if live else w["body"]),
             reviewed_before=w["reviewed_before"], reviewer=reviewer, rereview=w["state"] == State.PUBLISHED,
