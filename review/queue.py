@@ -1,6 +1,7 @@
-"""The approval queue's reads: what waits, for whom, and what a reviewer signed lately.
+"""The approval queue: what waits, for whom, and what a reviewer signed lately; its reads and its rows.
 
 Every tab is one query for one page of rows, however many wait; the counts of all four tabs are one more.
+Both are compiled to SQL once per process, and the rows are formatted once, in `present`.
 """
 
 from dataclasses import dataclass
