@@ -302,3 +302,20 @@ def test_queue_pages_show_every_waiting_post_oldest_first(client, author, review
     assert titles == [f"Waiting {i}" for i in range(queue.PAGE_SIZE + 2)]
     assert "Page 1 of 2" in first.content.decode() and 'rel="next"' in first.content.decode()
     assert client.get(QUEUE, {"tab": "waiting", "page": "nonsense"}).context["page"] == 1
+
+
+def test_an_edit_of_a_live_post_is_listed_by_the_version_under_review(reviewer_client, post_in, author):
+    post = post_in(State.PUBLISHED, title="What readers see now")
+    services.post_save_draft(post, user=author, title="An edit waiting for review", summary="",
+                             body="A much longer working copy " * 40)
+    services.post_submit(post, user=author)
+    post.refresh_from_db()
+    assert post.live_differs_from_working_copy
+
+    response = reviewer_client.get(QUEUE)
+
+    html = response.content.decode()
+    assert ">An edit waiting for review</a>" in html and "What readers see now" not in html
+    [row] = response.context["rows"]
+    assert row.words == post.current_revision.word_count == 200 and not row.rereview
+    assert "<td>Yes</td>" in html  # its live version was signed
