@@ -105,7 +105,9 @@ def test_wrong_password_does_not_sign(page, login, author, reviewer):
     assert not Signature.objects.exists()
 
 
-def test_reviewer_claims_a_post_from_the_queue(page, login, author, reviewer):
+def test_reviewer_claims_a_post_from_the_queue(page, login, author, reviewer, second_reviewer, screenshot):
+    services.post_claim(make_post(author=author, state=State.IN_REVIEW, title="Sunscreen for sensitive skin"),
+                        user=second_reviewer)
     make_post(author=author, state=State.IN_REVIEW, title="Retinol and sun sensitivity")
     post = make_post(author=author, state=State.IN_REVIEW, title="Pigmentation after laser")
     login(reviewer)
@@ -119,5 +121,8 @@ def test_reviewer_claims_a_post_from_the_queue(page, login, author, reviewer):
     expect(row.get_by_role("cell", name="You", exact=True)).to_be_visible()
     expect(page.get_by_role("row").filter(has_text="Retinol and sun sensitivity")
            .get_by_role("button", name="Claim “Retinol and sun sensitivity”")).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text="Sunscreen for sensitive skin")
+           .get_by_role("cell", name=second_reviewer.reviewer_profile.printed_name)).to_be_visible()
+    screenshot("review-queue")
     post.workflow.refresh_from_db()
     assert post.workflow.assignee == reviewer
