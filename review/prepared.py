@@ -124,21 +124,13 @@ def _counting_sql(querysets, using) -> tuple[str, list]:
     return "SELECT " + ", ".join(parts), params
 
 
-def count_each(querysets: dict[str, QuerySet], using: str = "default") -> dict[str, int]:
-    """How many rows each queryset has, in one query of one scalar subquery per count.
+class PreparedCounts(_Compiled):
+    """How many rows each queryset of `build(*values)` has, in one query of one scalar subquery per count,
+    compiled once (`build` returns the same names for any values).
 
     Each count keeps its own plan (its own index), as `.count()` would; what goes is a round trip and the
     ORM's aggregation machinery per count.
     """
-    sql, params = _counting_sql(querysets.values(), using)
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return dict(zip(querysets, row, strict=True))
-
-
-class PreparedCounts(_Compiled):
-    """`count_each(build(*values))`, compiled once: `build` returns the same names for any values."""
 
     def __init__(self, build: Callable[..., dict[str, QuerySet]], takes: tuple[type, ...] = (str,)):
         super().__init__(build, takes)

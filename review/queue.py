@@ -149,7 +149,7 @@ def _page_read(tab: str, page: int, lapsed: date | None) -> Prepared:
     if tab == "signed":
         return Prepared(lambda user_id: recently_signed(user_id)[start:start + PAGE_SIZE], takes=(int,))
     due = rereview_due_filter(lapsed)
-    ordering = {"waiting": lambda user_id: waiting(user_id), "assigned": lambda user_id: assigned_to(user_id, due),
+    ordering = {"waiting": waiting, "assigned": lambda user_id: assigned_to(user_id, due),
                 "rereview": lambda user_id: rereview_due(user_id, due)}[tab]
 
     def build(user_id):

@@ -1,12 +1,12 @@
 """A prepared read gives what its queryset gives, for whatever values it is called with, in one query;
-`count_each` (and `PreparedCounts`) give what `.count()` gives for each queryset, in one query."""
+`PreparedCounts` gives what `.count()` gives for each queryset, in one query."""
 
 import pytest
 
 from content.models import Revision
 from django.db.models import Exists, F, OuterRef
 
-from review.prepared import Prepared, PreparedCounts, count_each
+from review.prepared import Prepared, PreparedCounts
 from tests.factories import make_author, make_post
 
 revisions_titled = Prepared(
@@ -49,7 +49,7 @@ def test_prepared_refuses_a_value_that_does_not_reach_the_sql(db):
         ignores_its_value("anything")
 
 
-def test_count_each_counts_every_queryset_in_one_query(posts, django_assert_num_queries):
+def test_prepared_counts_count_every_queryset_in_one_query(posts, django_assert_num_queries):
     querysets = {
         "sun care": Revision.objects.filter(title="Sun care"),
         "by writer": Revision.objects.filter(post__author__username="writer").exclude(title="Acne"),
@@ -58,7 +58,7 @@ def test_count_each_counts_every_queryset_in_one_query(posts, django_assert_num_
     }
 
     with django_assert_num_queries(1):
-        found = count_each(querysets)
+        found = PreparedCounts(lambda: querysets, takes=())()
 
     assert found == {"sun care": 2, "by writer": 2, "none": 0, "sliced": 1}
     assert found == {name: queryset.count() for name, queryset in querysets.items()}
@@ -79,7 +79,7 @@ def test_prepared_takes_a_number_used_several_times_and_sets_annotations(posts):
     assert written_by(writer.pk + 1000) == []
 
 
-def test_prepared_counts_count_what_count_each_counts_for_any_value(posts, django_assert_num_queries):
+def test_prepared_counts_count_for_any_value(posts, django_assert_num_queries):
     writer = posts[0].author
     counts_for = PreparedCounts(lambda author_id: {
         "written": Revision.objects.filter(author=author_id),
