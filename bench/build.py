@@ -194,15 +194,16 @@ def build(posts: int, *, seed: int = 1) -> dict:
                 workflow.changed_at = published
                 due = (i // len(STATE_MIX)) % REREVIEW_EVERY == 0
                 if state == State.PUBLISHED and now - signed < timedelta(days=365):
-                    pass
+                    workflow.review_due_at = signed + timedelta(days=365)
                 elif state == State.PUBLISHED and due:
-                    workflow.rereview_flagged_at = signed + timedelta(days=365)
+                    workflow.rereview_flagged_at = workflow.review_due_at = signed + timedelta(days=365)
                     event(workflow.rereview_flagged_at, "rereview_due", None, post, State.PUBLISHED, State.PUBLISHED)
                 elif state == State.PUBLISHED:
                     # Renewed within the last year by a second reviewer.
                     other = reviewers[(i + 1) % len(reviewers)]
                     renewed = now - timedelta(days=1 + i % 300)
                     signatures.append(_signature(current, other, profiles[other.pk], renewed))
+                    workflow.review_due_at = renewed + timedelta(days=365)
                     event(renewed, "sign", other, post, State.PUBLISHED, State.PUBLISHED, current.content_hash)
                     event(renewed, "renew_review", other, post, State.PUBLISHED, State.PUBLISHED)
                 if state == State.ARCHIVED:

@@ -19,6 +19,7 @@ from content.models import Post
 from public.sitemaps import ArticleSitemap
 from review import queue as review_queue
 from review.models import Signature, Workflow
+from review.states import State
 
 PUBLIC_PAGE_SIZE = 10
 FEED_SIZE = 20
@@ -112,12 +113,11 @@ def queue(request, tab):
                         last_name=F("revision__post__author__last_name"), when=F("signed_at"),
                         version=F("revision__number"), state=F("revision__post__workflow__state"))[:limit])
         return _list(request, list(rows), SIGNED)
-    if tab == "waiting":
-        shown = review_queue.WAITING
-    else:  # the whole re-review test, as one plain query has it (the page first asks whether it needs it all)
-        due = review_queue.rereview_due_filter(timezone.localdate())
-        shown = (review_queue.WAITING | due) & Q(assignee=user) if tab == "assigned" else due
-    order = ("rereview_flagged_at", "pk") if tab == "rereview" else ("submitted_at", "pk")
+    waiting = Q(state=State.IN_REVIEW)
+    due = Q(state=State.PUBLISHED, post__live_revision__isnull=False) & (
+        Q(review_due_at__isnull=True) | Q(review_due_at__lte=timezone.now()))
+    shown = {"waiting": waiting, "assigned": (waiting | due) & Q(assignee=user), "rereview": due}[tab]
+    order = ("review_due_at", "pk") if tab == "rereview" else ("submitted_at", "pk")
     rows = (Workflow.objects.exclude(post__author=user).filter(shown).order_by(*order)
             .annotate(reviewed_before=Exists(Signature.objects.filter(revision__post=OuterRef("post"))))
             .values("state", "reviewed_before", slug=F("post__slug"), title=F("post__current_revision__title"),
@@ -135,12 +135,14 @@ def queue_same_job(request):
     much of the queue's ratio any Django page showing the same would pay."""
     user = request.user
     mine = Workflow.objects.exclude(post__author=user)
-    due = review_queue.current_rereview_filter()
-    counts = {"waiting": mine.filter(review_queue.WAITING).count(),
-              "assigned": mine.filter(review_queue.WAITING | due, assignee=user).count(),
+    waiting = Q(state=State.IN_REVIEW)
+    due = Q(state=State.PUBLISHED, post__live_revision__isnull=False) & (
+        Q(review_due_at__isnull=True) | Q(review_due_at__lte=timezone.now()))
+    counts = {"waiting": mine.filter(waiting).count(),
+              "assigned": mine.filter(waiting | due, assignee=user).count(),
               "rereview": mine.filter(due).count(),
               "signed": Signature.objects.filter(signer=user).count()}
-    rows = (mine.filter(review_queue.WAITING).order_by("submitted_at", "pk")
+    rows = (mine.filter(waiting).order_by("submitted_at", "pk")
             .annotate(reviewed_before=Exists(Signature.objects.filter(revision__post=OuterRef("post"))))
             .values("post_id", "state", "submitted_at", "reviewed_before", title=F("post__current_revision__title"),
                     body=F("post__current_revision__body"), first_name=F("post__author__first_name"),

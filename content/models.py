@@ -44,12 +44,6 @@ class PostQuerySet(models.QuerySet):
         """What the public may read: posts with a live revision."""
         return self.filter(live_revision__isnull=False)
 
-    def visible_to(self, user):
-        """Publishers see every post; everyone else sees the posts they wrote."""
-        if user.has_perm("review.publish_post") or user.has_perm("review.sign_post"):
-            return self
-        return self.filter(author=user)
-
 
 class Post(models.Model):
     slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)

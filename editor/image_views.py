@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from content import claims, images
 from content.models import Image
-from editor import selectors
+from review import rules
 
 LIBRARY_SIZE = 24
 
@@ -57,7 +57,7 @@ def _wants_json(request) -> bool:
 @require_http_methods(["GET", "POST"])
 def image_upload(request):
     """POST a picture: 201 with how to insert it, or 400 with a message per field (the typed text is kept)."""
-    if not selectors.may_use_editor(request.user):
+    if not rules.uses_editor(request.user):
         raise PermissionDenied("Only writers and publishers upload pictures.")
     form = ImageUploadForm(request.POST or None, request.FILES or None)
     uploaded, findings, status = None, [], 200
@@ -82,5 +82,5 @@ def image_upload(request):
                                 status=400)
     return render(request, "editor/images.html", {
         "form": form, "uploaded": uploaded, "findings": findings,
-        "library": [insertable(image) for image in Image.objects.all()[:LIBRARY_SIZE]],
+        "library": [insertable(image) for image in rules.visible_images(request.user)[:LIBRARY_SIZE]],
     }, status=status)

@@ -14,10 +14,12 @@ from editor import selectors
 from editor.forms import PostForm, ScheduleForm
 from editor.textdiff import diff_stats, mark_quotes, word_diff
 from review import findings as claim_findings
-from review import permissions, services
-from review.actions import EDITOR_ACTIONS, allowed_actions, can_edit
+from review import messages as review_messages
+from review import rules, services
+from review.actions import EDITOR_ACTIONS, allowed_actions
+from review.forms import LoadedFor
 from review.http import REFUSALS, message_for, status_for
-from review.states import REOPEN_ON_EDIT_STATES, State
+from review.states import REOPEN_ON_EDIT_STATES, WITH_REVIEWER_STATES, State
 
 ACTION_SERVICES = {
     "submit": services.post_submit,
@@ -43,18 +45,8 @@ DONE_MESSAGES = {
     "restore": "Restored as a draft.",
 }
 
-# Timeline words for audit events that are not workflow actions.
-EVENT_WORDS = {
-    "create": "started the post",
-    "comment": "commented",
-    "sign_failed": "tried to sign with a wrong password",
-    "signing_locked": "was locked out of signing",
-    "rereview_due": "re-review became due",
-}
-
-
 def _require_editor(user):
-    if not selectors.may_use_editor(user):
+    if not rules.uses_editor(user):
         raise PermissionDenied("Only writers and publishers use the editor.")
 
 
@@ -117,9 +109,9 @@ def post_create(request):
 def post_edit(request, pk):
     post = _get_post(request, pk)
     workflow = post.workflow
-    if not permissions.can_write(workflow, request.user):
-        raise PermissionDenied("You may not edit this post.")
-    if not can_edit(workflow, request.user):
+    if not rules.may_write(workflow, request.user):
+        raise PermissionDenied(review_messages.MAY_NOT_EDIT)
+    if not rules.may_edit(workflow, request.user):
         reason = services.edit_refusal(workflow)
         if not reason:
             raise PermissionDenied("You may not edit this post.")
@@ -186,10 +178,12 @@ def _submit_after_save(request, post, form):
     When the claims check blocks it, the form comes back (400) with the saved text and a
     justification field for each blocked finding, so the writer can change the text or say why.
     """
+    post.refresh_from_db()
     post.workflow.refresh_from_db()
-    name = "resubmit" if post.workflow.state == State.CHANGES_REQUESTED else "submit"
+    name = _send_action(post.workflow)
     try:
         ACTION_SERVICES[name](post, user=request.user, expected_state=post.workflow.state,
+                              expected_revision=post.current_revision_id,
                               justifications=posted_justifications(request))
     except services.SubmitBlocked as exc:
         post.refresh_from_db()
@@ -227,8 +221,7 @@ def _render_writing(request, form, *, post, status, blocked=()):
         "minutes": selectors.reading_minutes(words),
         "reopens": post is not None and post.workflow.state in REOPEN_ON_EDIT_STATES,
         "is_live": post is not None and post.is_live,
-        "can_submit": post is None or post.workflow.state in (State.DRAFT, State.CHANGES_REQUESTED)
-        or post.workflow.state in REOPEN_ON_EDIT_STATES,
+        "can_submit": post is None or rules.may_edit(post.workflow, request.user),
     }, status=status)
 
 
@@ -266,7 +259,7 @@ def _render_post(request, post, *, error: str = "", status: int = 200, schedule_
     article, found = mark_quotes(revision.html, open_quotes)
     actions = allowed_actions(workflow, request.user)
     for event in history.events:
-        event.words = EVENT_WORDS.get(event.action) or services.ACTION_WORDS.get(event.action) or event.action
+        event.words = review_messages.action_words(event.action)
         event.to_label = State(event.to_state).label if event.to_state in State.values else ""
     return render(request, "editor/post.html", {
         "post": post, "workflow": workflow, "revision": revision, "article": article,
@@ -274,7 +267,9 @@ def _render_post(request, post, *, error: str = "", status: int = 200, schedule_
         "actions": [(name, EDITOR_ACTIONS[name]) for name in actions if name != "schedule"],
         "can_schedule": "schedule" in actions,
         "schedule_form": schedule_form or ScheduleForm(),
-        "can_edit": can_edit(workflow, request.user),
+        "can_edit": rules.may_edit(workflow, request.user),
+        "with_reviewer": workflow.state in WITH_REVIEWER_STATES,
+        "send_action": _send_action(workflow), "send_label": EDITOR_ACTIONS[_send_action(workflow)],
         "error": error,
         "live_differs": post.live_differs_from_working_copy,
         "words": revision.word_count, "minutes": selectors.reading_minutes(revision.word_count),
@@ -284,14 +279,22 @@ def _render_post(request, post, *, error: str = "", status: int = 200, schedule_
     }, status=status)
 
 
+def _send_action(workflow) -> str:
+    """Sending text to review is a resubmission after changes were requested, a submission otherwise."""
+    return "resubmit" if workflow.state == State.CHANGES_REQUESTED else "submit"
+
+
 @login_required
 @require_POST
 def post_action(request, pk, action):
     if action not in ACTION_SERVICES:
         raise Http404("There is no such action.")
     post = _get_post(request, pk)
-    expected_state = request.POST.get("expected_state") or None
-    kwargs = {}
+    loaded = LoadedFor(request.POST)
+    if not loaded.is_valid():
+        return _render_post(request, post, error="This form is out of date. Reload the page and try again.",
+                            status=400)
+    kwargs = dict(loaded.loaded_for())
     schedule_form = None
     if action == "schedule":
         schedule_form = ScheduleForm(request.POST)
@@ -302,7 +305,7 @@ def post_action(request, pk, action):
     if action in ("submit", "resubmit"):
         kwargs["justifications"] = posted_justifications(request)
     try:
-        ACTION_SERVICES[action](post, user=request.user, expected_state=expected_state, **kwargs)
+        ACTION_SERVICES[action](post, user=request.user, **kwargs)
     except services.SubmitBlocked as exc:
         return _render_post(request, _get_post(request, pk), error=message_for(exc), status=exc.status,
                             blocked=exc.findings)

@@ -5,6 +5,18 @@ from django import forms
 from review.signing import ATTESTATION
 
 
+class LoadedFor(forms.Form):
+    """The state and version of the post the form was loaded for: the service refuses it (409) if either changed."""
+
+    expected_state = forms.CharField(widget=forms.HiddenInput, required=False)
+    expected_revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1,
+                                           max_value=2**63 - 1)
+
+    def loaded_for(self) -> dict:
+        return {"expected_state": self.cleaned_data.get("expected_state") or None,
+                "expected_revision": self.cleaned_data.get("expected_revision")}
+
+
 class QuoteFields(forms.Form):
     """The passage a comment is about, as the page's script selected it (TextQuoteSelector)."""
 
@@ -21,19 +33,18 @@ class QuoteFields(forms.Form):
         return {key: data.get(key) for key in ("exact", "prefix", "suffix", "start", "end")}
 
 
-class CommentForm(QuoteFields):
+class CommentForm(QuoteFields, LoadedFor):
     body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class RequestChangesForm(QuoteFields):
+class RequestChangesForm(QuoteFields, LoadedFor):
     comment = forms.CharField(
         label="What needs to change", required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Required: the author sees this with the post.",
     )
-    expected_state = forms.CharField(widget=forms.HiddenInput)
 
 
-class SignForm(forms.Form):
+class SignForm(LoadedFor):
     checklist = forms.MultipleChoiceField(label="Checklist", required=False, widget=forms.CheckboxSelectMultiple)
     # The claims check's warnings on the revision, each acknowledged by key (review.findings).
     acknowledged = forms.MultipleChoiceField(label="Claims warnings", required=False,
@@ -41,8 +52,6 @@ class SignForm(forms.Form):
     password = forms.CharField(label="Password", required=False, strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
     attest = forms.BooleanField(label=ATTESTATION, required=False)
-    expected_state = forms.CharField(widget=forms.HiddenInput)
-    expected_revision = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, checklist: tuple[str, ...], to_acknowledge=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,9 +61,12 @@ class SignForm(forms.Form):
         ]
 
 
-class AssignForm(forms.Form):
+class ClaimForm(LoadedFor):
+    pass
+
+
+class AssignForm(LoadedFor):
     reviewer = forms.ModelChoiceField(label="Assign to", queryset=None, empty_label="Choose a reviewer")
-    expected_state = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, reviewers, **kwargs):
         super().__init__(*args, **kwargs)

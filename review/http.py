@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from review.services import StaleAction, WorkflowError
+from review.services.errors import StaleAction, WorkflowError
 
 REFUSALS = (WorkflowError, PermissionDenied, ValidationError, TransitionNotAllowed, ConcurrentTransition)
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from content.models import ImmutableModel, ImmutableQuerySet, Post, Revision
-from review import permissions, signing
+from review import rules, signing
 from review.states import Meaning, State
 
 
@@ -172,21 +172,6 @@ def working_copy_signed_off(workflow) -> bool:
     return not signoffs_missing(workflow.post.current_revision)
 
 
-def live_review_due(workflow) -> bool:
-    """The live version's sign-off has run out: flagged by the scheduler, past the policy's
-    interval, or none of its signers' registrations is still verified."""
-    post = workflow.post
-    if not post.is_live:
-        return False
-    if workflow.rereview_flagged_at is not None:
-        return True
-    signatures = Signature.objects.valid_for(post.live_revision)
-    if not signatures:
-        return True
-    due = ReviewPolicy.current().rereview_due(max(s.signed_at for s in signatures))
-    return due <= timezone.now() or all(s.reviewer.credentials_lapsed() for s in signatures)
-
-
 def is_live(workflow) -> bool:
     return workflow.post.is_live
 
@@ -210,6 +195,9 @@ class Workflow(ConcurrentTransitionMixin, models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_reviews"
     )
     scheduled_for = models.DateTimeField(null=True, blank=True)
+    # When the live version stops carrying a current sign-off (None: it has none); see review.rules.rereview_due.
+    review_due_at = models.DateTimeField(null=True, blank=True)
+    # When the scheduler announced that the review is due (each due period once).
     rereview_flagged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -220,8 +208,8 @@ class Workflow(ConcurrentTransitionMixin, models.Model):
         ]
         indexes = [
             models.Index(fields=["state", "submitted_at"], name="workflow_queue_idx"),
-            # The re-review tab: published posts flagged due, oldest first.
-            models.Index(fields=["state", "rereview_flagged_at"], name="workflow_rereview_idx"),
+            # The re-review tab and the scheduler: published posts whose review is due, longest overdue first.
+            models.Index(fields=["state", "review_due_at"], name="workflow_review_due_idx"),
             # The editor's desk: every post, the latest change first.
             models.Index(fields=["changed_at", "post"], name="workflow_desk_idx"),
         ]
@@ -232,47 +220,47 @@ class Workflow(ConcurrentTransitionMixin, models.Model):
     # --- transitions: each says only what changes in memory; review.services saves and logs.
 
     @transition(field=state, source=State.DRAFT, target=State.IN_REVIEW,
-                conditions=[has_working_copy], permission=permissions.can_submit)
+                conditions=[has_working_copy], permission=rules.may_submit)
     def submit(self):
         self.submitted_at = timezone.now()
 
-    @transition(field=state, source=State.IN_REVIEW, target=State.DRAFT, permission=permissions.can_submit)
+    @transition(field=state, source=State.IN_REVIEW, target=State.DRAFT, permission=rules.may_submit)
     def withdraw(self):
         self.assignee = None
 
     @transition(field=state, source=[State.IN_REVIEW, State.PUBLISHED], target=State.CHANGES_REQUESTED,
-                permission=permissions.can_review)
+                permission=rules.may_review)
     def request_changes(self):
         pass
 
     @transition(field=state, source=State.CHANGES_REQUESTED, target=State.IN_REVIEW,
-                conditions=[has_working_copy], permission=permissions.can_submit)
+                conditions=[has_working_copy], permission=rules.may_submit)
     def resubmit(self):
         self.submitted_at = timezone.now()
 
     @transition(field=state, source=State.IN_REVIEW, target=State.APPROVED,
-                conditions=[working_copy_signed_off], permission=permissions.can_review)
+                conditions=[working_copy_signed_off], permission=rules.may_review)
     def approve(self):
         pass
 
     # Renewal only when the review is due, so a second reviewer arriving just after a
     # publication (or a second click) cannot add a signature nobody asked for.
     @transition(field=state, source=State.PUBLISHED, target=State.PUBLISHED,
-                conditions=[live_review_due], permission=permissions.can_review)
+                conditions=[rules.rereview_due], permission=rules.may_review)
     def renew_review(self):
         self.rereview_flagged_at = None
 
     @transition(field=state, source=State.APPROVED, target=State.PUBLISHED,
-                conditions=[working_copy_signed_off], permission=permissions.can_publish)
+                conditions=[working_copy_signed_off], permission=rules.publishes)
     def publish(self):
         self._go_live()
 
     @transition(field=state, source=State.APPROVED, target=State.SCHEDULED,
-                conditions=[working_copy_signed_off], permission=permissions.can_publish)
+                conditions=[working_copy_signed_off], permission=rules.publishes)
     def schedule(self, when):
         self.scheduled_for = when
 
-    @transition(field=state, source=State.SCHEDULED, target=State.APPROVED, permission=permissions.can_publish)
+    @transition(field=state, source=State.SCHEDULED, target=State.APPROVED, permission=rules.publishes)
     def unschedule(self):
         self.scheduled_for = None
 
@@ -283,14 +271,14 @@ class Workflow(ConcurrentTransitionMixin, models.Model):
         self._go_live()
 
     @transition(field=state, source=[State.APPROVED, State.SCHEDULED, State.PUBLISHED], target=State.DRAFT,
-                permission=permissions.can_write)
+                permission=rules.may_write)
     def reopen(self):
         """Edit after approval: a new working draft; any live version stays as it is."""
         self.scheduled_for = None
         self.assignee = None
 
     @transition(field=state, source=[s for s in State if s != State.ARCHIVED], target=State.ARCHIVED,
-                conditions=[is_live], permission=permissions.can_publish)
+                conditions=[is_live], permission=rules.publishes)
     def unpublish(self):
         self.post.live_revision = None
         self.post.published_at = None
@@ -298,11 +286,11 @@ class Workflow(ConcurrentTransitionMixin, models.Model):
         self.assignee = None
 
     @transition(field=state, source=[State.DRAFT, State.CHANGES_REQUESTED, State.APPROVED], target=State.ARCHIVED,
-                conditions=[is_not_live], permission=permissions.can_publish)
+                conditions=[is_not_live], permission=rules.publishes)
     def archive(self):
         self.assignee = None
 
-    @transition(field=state, source=State.ARCHIVED, target=State.DRAFT, permission=permissions.can_publish)
+    @transition(field=state, source=State.ARCHIVED, target=State.DRAFT, permission=rules.publishes)
     def restore(self):
         pass
 

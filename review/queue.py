@@ -1,22 +1,21 @@
 """The approval queue: what waits, for whom, and what a reviewer signed lately; its reads and its rows.
 
-Every tab is one query for one page of rows, however many wait; the counts of all four tabs are one more.
-Both are compiled to SQL once per process, and the rows are formatted once, in `present`.
+Every tab reads one page of rows with plain querysets built on `review.rules`' twins, so a post is listed
+with a Claim button exactly when `rules.may_claim` allows it; the counts of all tabs come beside them.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from functools import lru_cache
+from datetime import datetime
 
-from django.contrib.auth import get_user_model
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.timesince import timesince
 
-from content.models import Post, word_count
-from review.models import ReviewerProfile, Signature, Workflow, printed_name
-from review.prepared import Prepared, PreparedCounts
+from content.models import word_count
+from review import rules
+from review.models import Signature, Workflow, printed_name
 from review.states import Meaning, State
 
 RECENTLY_SIGNED_LIMIT = 50
@@ -28,101 +27,36 @@ PAGE_SIZE = 25
 class Tab:
     key: str
     label: str
+    empty: str  # what the tab says when it has no rows
 
 
 TABS = (
-    Tab("waiting", "Waiting"),
-    Tab("assigned", "Assigned to me"),
-    Tab("rereview", "Re-review due"),
-    Tab("signed", "Recently signed"),
+    Tab("waiting", "Waiting", "Nothing waits for review. Well done."),
+    Tab("assigned", "Assigned to me", "No post is assigned to you."),
+    Tab("rereview", "Re-review due", "No published post is due for re-review."),
+    Tab("signed", "Recently signed", "You have not signed anything yet."),
 )
 TAB_KEYS = {tab.key for tab in TABS}
 
-WAITING = Q(state=State.IN_REVIEW)
-_LIVE_SIGNATURES = Signature.objects.filter(revision=OuterRef("post__live_revision"))
-_FLAGGED = Q(state=State.PUBLISHED, rereview_flagged_at__isnull=False, post__live_revision__isnull=False)
 
-
-def _credentials_lapsed(today) -> Q:
-    """Live and signed, but no signer's registration is still verified today: due even before workflow_tick
-    flags it.
-
-    Today's date is a parameter, not a database function, which SQLite would call back into Python for
-    every row. "Some signer lapsed and none is current" is the same set as "signed and none current", and
-    its first test is one uncorrelated subquery that starts from the (usually few) lapsed reviewers and
-    reaches their signatures through the reviewer index, so it rejects almost every post at once.
-    """
-    lapsed_reviewers = ReviewerProfile.objects.filter(verified_until__lt=today).values("pk")
-    signed_by_lapsed = Signature.objects.filter(reviewer__in=lapsed_reviewers).values("revision_id")
-    signer_current = Q(reviewer__verified_until__isnull=True) | Q(reviewer__verified_until__gte=today)
-    # As the workflow's own post_id, so the database starts from those few posts, not from every published one.
-    live_and_signed_by_lapsed = Post.objects.filter(live_revision__in=signed_by_lapsed).values("pk")
-    return (Q(post__in=live_and_signed_by_lapsed, state=State.PUBLISHED)
-            & ~Exists(_LIVE_SIGNATURES.filter(signer_current)))
-
-
-def lapsed_on() -> date | None:
-    """Today, if some reviewer's registration has lapsed by today; None when none has (the usual case).
-
-    One small query. The re-review filter takes its shape from the answer: building and planning the
-    lapsed-signer subqueries for nothing would cost more than the rest of the queue's reads.
-    """
-    today = timezone.localdate()
-    return today if ReviewerProfile.objects.filter(verified_until__lt=today).exists() else None
-
-
-def rereview_due_filter(lapsed: date | None) -> Q:
-    """Published posts whose sign-off is no longer current: flagged by workflow_tick, or with every signer's
-    registration lapsed by the day `lapsed` (None: no registration has lapsed, so that set is empty)."""
-    if lapsed is None:
-        return _FLAGGED
-    return _FLAGGED | _credentials_lapsed(lapsed)
-
-
-def current_rereview_filter() -> Q:
-    return rereview_due_filter(lapsed_on())
-
-
-def _mine(user):
-    """Workflows of posts the user (or user id) may review: never their own."""
-    return Workflow.objects.exclude(post__author=user)
+def not_involved(user):
+    """Workflows of posts the user had no hand in: what they could review (separation of duties)."""
+    return Workflow.objects.exclude(rules.involved_q(user))
 
 
 def waiting(user):
-    """Posts in review, the longest-waiting first."""
-    return _mine(user).filter(WAITING).order_by("submitted_at", "pk")
+    """Posts in review the user had no hand in, the longest-waiting first."""
+    return not_involved(user).filter(state=State.IN_REVIEW).order_by("submitted_at", "pk")
 
 
-def assigned_to(user, due: Q | None = None):
-    """`due`: the `current_rereview_filter()` the caller already has, if any."""
-    due = current_rereview_filter() if due is None else due
-    return _mine(user).filter(WAITING | due, assignee=user).order_by("submitted_at", "pk")
+def assigned_to(user, now=None):
+    return Workflow.objects.filter(rules.waits_for_reviewer_q(now), assignee=user).order_by("submitted_at", "pk")
 
 
-def rereview_due(user, due: Q | None = None):
-    """Published posts whose sign-off is no longer current, the longest-overdue first."""
-    due = current_rereview_filter() if due is None else due
-    return _mine(user).filter(due).order_by(F("rereview_flagged_at").asc(nulls_first=True), "pk")
-
-
-# What a row shows, read as plain values: the columns it prints and only those (a revision's body for its
-# word count, but not its HTML, summary or pictures, which PostgreSQL would fetch out of line for every
-# row). As model instances, the seven objects behind each row cost more than the query itself.
-_AUTHOR_OF = {"author_first_name": "first_name", "author_last_name": "last_name", "author_username": "username"}
-
-
-def _with_details(workflows):
-    """What a row of the queue shows, for a page of workflows."""
-    reviewed_before = Signature.objects.filter(revision__post=OuterRef("post"))
-    return workflows.annotate(reviewed_before=Exists(reviewed_before)).values(
-        "post_id", "state", "submitted_at", "rereview_flagged_at", "assignee_id", "reviewed_before",
-        author_id=F("post__author_id"), live_revision_id=F("post__live_revision_id"),
-        title=F("post__current_revision__title"), body=F("post__current_revision__body"),
-        live_title=F("post__live_revision__title"), live_body=F("post__live_revision__body"),
-        **{name: F(f"post__author__{field}") for name, field in _AUTHOR_OF.items()},
-        assignee_username=F("assignee__username"), assignee_honorific=F("assignee__reviewer_profile__honorific"),
-        assignee_display_name=F("assignee__reviewer_profile__display_name"),
-    )
+def rereview_due(user, now=None):
+    """Live posts whose review is due (`rules.rereview_due`), the longest overdue first."""
+    return (not_involved(user).filter(rules.rereview_due_q(now))
+            .order_by(F("review_due_at").asc(nulls_first=True), "pk"))
 
 
 def recently_signed(user):
@@ -131,102 +65,96 @@ def recently_signed(user):
         Signature.objects.filter(signer=user).order_by("-signed_at")
         .values("signed_at", "meaning", post_id=F("revision__post_id"), title=F("revision__title"),
                 version=F("revision__number"), state=F("revision__post__workflow__state"),
-                **{name: F(f"revision__post__author__{field}") for name, field in _AUTHOR_OF.items()})
+                **{name: F(f"revision__post__author__{field}") for name, field in
+                   (("author_first_name", "first_name"), ("author_last_name", "last_name"),
+                    ("author_username", "username"))})
         [:RECENTLY_SIGNED_LIMIT]
     )
 
 
-# The queue's two reads, compiled once per shape and run with the user's id: building and compiling them
-# cost far more than running them (about 5 ms each at 10,000 posts on SQLite, against under 2 ms of SQL).
-# A shape is what the SQL depends on besides the user: the tab, the page, and the day some registration
-# lapsed, if any did, which puts that date into the query.
-_UNKNOWN = object()
+def tab_queryset(tab: str, user, now=None):
+    if tab == "waiting":
+        return waiting(user)
+    if tab == "assigned":
+        return assigned_to(user, now)
+    if tab == "rereview":
+        return rereview_due(user, now)
+    raise KeyError(tab)
 
 
-@lru_cache(maxsize=256)
-def _page_read(tab: str, page: int, lapsed: date | None) -> Prepared:
-    start = (page - 1) * PAGE_SIZE
-    if tab == "signed":
-        return Prepared(lambda user_id: recently_signed(user_id)[start:start + PAGE_SIZE], takes=(int,))
-    due = rereview_due_filter(lapsed)
-    ordering = {"waiting": waiting, "assigned": lambda user_id: assigned_to(user_id, due),
-                "rereview": lambda user_id: rereview_due(user_id, due)}[tab]
-
-    def build(user_id):
-        # The page's ids first, and only those rows with their details: otherwise the database carries every
-        # matching row's text and "reviewed before?" check through the sort (PostgreSQL, expecting a
-        # thousand rows, even checked every signature of every post: 30 ms at 10,000 posts).
-        ordered = ordering(user_id)
-        page_ids = ordered.values("pk")[start:start + PAGE_SIZE]
-        return _with_details(Workflow.objects.filter(pk__in=page_ids)).order_by(*ordered.query.order_by)
-
-    return Prepared(build, takes=(int,))
+def counts(user, now=None) -> dict[str, int]:
+    """How many rows each tab has; each count follows an index (state and date, assignee, signer)."""
+    return {
+        "waiting": waiting_count(user),
+        "assigned": assigned_to(user, now).count(),
+        "rereview": rereview_due(user, now).count(),
+        "signed": min(Signature.objects.filter(signer=user).count(), RECENTLY_SIGNED_LIMIT),
+    }
 
 
-def rows(tab: str, user, page: int = 1, lapsed=_UNKNOWN) -> list:
-    """One page of the tab's rows, oldest first (newest first for what the user signed), as the dicts of
-    `_with_details` or `recently_signed`; `present` formats them. `lapsed`: `lapsed_on()`, if the caller
-    has it."""
-    if tab not in TAB_KEYS:
-        raise KeyError(tab)
-    return _page_read(tab, page, lapsed_on() if lapsed is _UNKNOWN else lapsed)(user.pk)
+def waiting_count(user) -> int:
+    """The Waiting tab's count, as every page's navigation shows it to reviewers: all posts in review less the
+    user's own, each counted along one index rather than checking every post in review for its editors."""
+    in_review = Workflow.objects.filter(state=State.IN_REVIEW)
+    return in_review.count() - in_review.filter(rules.involved_q(user)).count()
 
 
 def page_count(total: int) -> int:
     return max(1, -(-total // PAGE_SIZE))
 
 
-def _waiting_parts(user_id) -> dict:
-    """The Waiting count as all posts in review less the user's own: counted apart, each follows one index
-    (the state index alone, the author index for the few of one's own) instead of checking every post in
-    review for its author (0.7 ms at a thousand waiting on SQLite, against 0.1 ms)."""
-    return {"in review": Workflow.objects.filter(WAITING),
-            "own in review": Workflow.objects.filter(WAITING, post__author=user_id)}
+def rows(tab: str, user, page: int = 1, now=None) -> list[dict]:
+    """One page of the tab's rows as plain values (`present` formats them)."""
+    if tab not in TAB_KEYS:
+        raise KeyError(tab)
+    start = (page - 1) * PAGE_SIZE
+    if tab == "signed":
+        return list(recently_signed(user)[start:start + PAGE_SIZE])
+    ordered = tab_queryset(tab, user, now)
+    # The page's ids first, then only those rows with their details: otherwise the database carries every
+    # matching row's text and "reviewed before?" check through the sort.
+    page_ids = list(ordered.values_list("pk", flat=True)[start:start + PAGE_SIZE])
+    found = {row["pk"]: row for row in with_details(Workflow.objects.filter(pk__in=page_ids), user, now)}
+    return [found[pk] for pk in page_ids if pk in found]
 
 
-def _waiting_from(found: dict) -> int:
-    return found.pop("in review") - found.pop("own in review")
-
-
-@lru_cache(maxsize=16)
-def _counts_read(lapsed: date | None) -> PreparedCounts:
-    due = rereview_due_filter(lapsed)
-    return PreparedCounts(lambda user_id: {
-        **_waiting_parts(user_id),
-        "assigned": assigned_to(user_id, due),
-        "rereview": rereview_due(user_id, due),
-        "signed": Signature.objects.filter(signer=user_id),
-    }, takes=(int,))
-
-
-def counts(user, lapsed=_UNKNOWN) -> dict[str, int]:
-    """How many rows each tab has, in one round trip. Each count follows an index (state and date, author,
-    assignee, signer), so the cost follows the length of the queue, not the size of the site."""
-    found = _counts_read(lapsed_on() if lapsed is _UNKNOWN else lapsed)(user.pk)
-    return {"waiting": _waiting_from(found), **found, "signed": min(found["signed"], RECENTLY_SIGNED_LIMIT)}
-
-
-_waiting_count = PreparedCounts(_waiting_parts, takes=(int,))
-
-
-def waiting_count(user) -> int:
-    """The Waiting tab's count alone, as every page's navigation shows it to reviewers."""
-    return _waiting_from(_waiting_count(user.pk))
+def with_details(workflows, user, now=None):
+    """What a row of the queue shows, and whether this user may claim it (`rules.claimable`)."""
+    claimable = rules.claimable(user, now).filter(pk=OuterRef("pk"))
+    reviewed_before = Signature.objects.filter(revision__post=OuterRef("post"))
+    signer_lapsed = Signature.objects.filter(revision=OuterRef("post__live_revision"),
+                                             reviewer__verified_until__lt=timezone.localdate())
+    return workflows.annotate(reviewed_before=Exists(reviewed_before), can_claim=Exists(claimable),
+                              signer_lapsed=Exists(signer_lapsed)).values(
+        "pk", "post_id", "state", "submitted_at", "review_due_at", "assignee_id", "reviewed_before", "can_claim",
+        "signer_lapsed",
+        author_id=F("post__author_id"), live_revision_id=F("post__live_revision_id"),
+        current_revision_id=F("post__current_revision_id"),
+        title=F("post__current_revision__title"), body=F("post__current_revision__body"),
+        live_title=F("post__live_revision__title"), live_body=F("post__live_revision__body"),
+        author_first_name=F("post__author__first_name"), author_last_name=F("post__author__last_name"),
+        author_username=F("post__author__username"),
+        assignee_username=F("assignee__username"), assignee_honorific=F("assignee__reviewer_profile__honorific"),
+        assignee_display_name=F("assignee__reviewer_profile__display_name"),
+    )
 
 
 def assignable_reviewers():
     """Everyone who may be handed a post to review, for the publisher's assign menu."""
-    return (
-        get_user_model().objects.filter(is_active=True, reviewer_profile__is_active=True)
-        .select_related("reviewer_profile").order_by("reviewer_profile__display_name")
-    )
+    return rules.reviewers_who_may_act()
+
+
+def reads_live(state: str, live_revision_id: int | None) -> bool:
+    """Whether a reviewer reads the live version (a re-review) rather than the working copy."""
+    return state == State.PUBLISHED and live_revision_id is not None
+
+
+def under_review(post, state: str):
+    """The revision a reviewer reads: the live version for a re-review, the working copy otherwise."""
+    return post.live_revision if reads_live(state, post.live_revision_id) else post.current_revision
 
 
 # --- what a row shows
-#
-# A tab's 25 rows are most of the page's work. They are formatted here, once, into plain values the
-# template prints as they are: Django's `{% url %}`, `date` and `timesince` per cell, and a claim form with
-# its own CSRF field per row, cost more than all the tab's queries together (see `make bench`).
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,18 +165,20 @@ class Row:
     author_id: int
     assignee_id: int | None
     state: str
+    revision_id: int  # the version the row's actions are for
     url: str  # the review page
-    claim_url: str
     title: str
     author: str
-    since: str  # ISO date and time: submitted, or (re-review tab) flagged as due
+    since: str  # ISO date and time: submitted, or (re-review tab) when the review became due
     since_text: str
-    lapsed_registration: bool  # re-review tab: due because the signers' registrations lapsed, not flagged
     waiting: str
     words: int
     reviewed_before: bool
     reviewer: str  # "You", a colleague's name, or "" while nobody has it
     rereview: bool
+    signer_lapsed: bool  # a signer's registration has lapsed (a reason the review may be due)
+    can_claim: bool
+    eligible_reviewers: tuple = ()  # for a publisher's assign menu: (user id, printed name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,58 +196,28 @@ class SignedRow:
     state_label: str
 
 
-_MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def _day(moment: datetime) -> str:
-    """As the `date:"j M Y"` filter writes it, at a tenth of its cost."""
-    return f"{moment.day} {_MONTHS[moment.month]} {moment.year}"
-
-
-def _day_and_time(moment: datetime) -> str:
-    """`date:"j M Y, H:i"`."""
-    return f"{_day(moment)}, {moment:%H:%M}"
-
-
-def _url_of(name: str):
-    """`reverse(name, args=[pk])` as a function of `pk`, reversed once: the text around the pk is fixed."""
-    marker = 987654321
-    before, after = reverse(name, args=[marker]).split(str(marker))
-    return lambda pk: f"{before}{pk}{after}"
-
-
-def reads_live(state: str, live_revision_id: int | None) -> bool:
-    """Whether a reviewer reads the live version (a re-review) rather than the working copy."""
-    return state == State.PUBLISHED and live_revision_id is not None
-
-
-def under_review(post, state: str):
-    """The revision a reviewer reads: the live version for a re-review, the working copy otherwise."""
-    return post.live_revision if reads_live(state, post.live_revision_id) else post.current_revision
-
-
-def _author(row: dict) -> str:
+def author_name(row: dict) -> str:
     """As `get_full_name|default:username` writes it."""
     return f"{row['author_first_name']} {row['author_last_name']}".strip() or row["author_username"]
 
 
-def present(tab: str, found: list[dict], user, now: datetime) -> list[Row] | list[SignedRow]:
-    """The rows of `rows(tab, ...)`, formatted for the page."""
-    review_url = _url_of("review:post")
+def present(tab: str, found: list[dict], user, now: datetime, *, reviewers=None) -> list[Row] | list[SignedRow]:
+    """The rows of `rows(tab, ...)`, formatted for the page. `reviewers`: for a publisher, everyone who may be
+    assigned a post; each row offers those who had no hand in it (`rules.involved_users`)."""
     here = timezone.get_current_timezone()
     if tab == "signed":
         return [
-            SignedRow(url=review_url(s["post_id"]), title=s["title"], author=_author(s),
-                      signed=(signed := s["signed_at"].astimezone(here)).isoformat(), signed_text=_day_and_time(signed),
-                      version=s["version"], meaning=Meaning(s["meaning"]).label, state=s["state"],
-                      state_label=State(s["state"]).label)
+            SignedRow(url=reverse("review:post", args=[s["post_id"]]), title=s["title"], author=author_name(s),
+                      signed=(signed := s["signed_at"].astimezone(here)).isoformat(),
+                      signed_text=date_format(signed, "j M Y, H:i"), version=s["version"],
+                      meaning=Meaning(s["meaning"]).label, state=s["state"], state_label=State(s["state"]).label)
             for s in found
         ]
-    claim_url = _url_of("review:claim")
+    involved = rules.involved_users([w["post_id"] for w in found]) if reviewers else {}
     shown = []
     for w in found:
         live = reads_live(w["state"], w["live_revision_id"])
-        since = w["rereview_flagged_at"] if tab == "rereview" else w["submitted_at"]
+        since = w["review_due_at"] if tab == "rereview" else w["submitted_at"]
         local = since.astimezone(here) if since else None
         if w["assignee_id"] is None:
             reviewer = ""
@@ -328,11 +228,15 @@ def present(tab: str, found: list[dict], user, now: datetime) -> list[Row] | lis
                         or w["assignee_username"])
         shown.append(Row(
             post_id=w["post_id"], author_id=w["author_id"], assignee_id=w["assignee_id"], state=w["state"],
-            url=review_url(w["post_id"]), claim_url=claim_url(w["post_id"]),
-            title=w["live_title"] if live else w["title"], author=_author(w),
-            since=local.isoformat() if local else "", lapsed_registration=tab == "rereview" and local is None,
-            since_text=(_day(local) if tab == "rereview" else _day_and_time(local)) if local else "",
-            waiting=timesince(local, now) if local else "", words=word_count(w["live_body"] if live else w["body"]),
+            revision_id=w["current_revision_id"], url=reverse("review:post", args=[w["post_id"]]),
+            title=w["live_title"] if live else w["title"], author=author_name(w),
+            since=local.isoformat() if local else "",
+            since_text=date_format(local, "j M Y" if tab == "rereview" else "j M Y, H:i") if local else "",
+            waiting=timesince(local, now) if local and local <= now else "",
+            words=word_count(w["live_body"] if live else w["body"]),
             reviewed_before=w["reviewed_before"], reviewer=reviewer, rereview=w["state"] == State.PUBLISHED,
+            signer_lapsed=w["signer_lapsed"], can_claim=w["can_claim"],
+            eligible_reviewers=tuple((r.pk, r.reviewer_profile.printed_name) for r in reviewers or ()
+                                     if r.pk not in involved.get(w["post_id"], ())),
         ))
     return shown

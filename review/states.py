@@ -17,6 +17,8 @@ class State(models.TextChoices):
 EDITABLE_STATES = frozenset({State.DRAFT, State.CHANGES_REQUESTED})
 # Editing text here starts a new working draft; the approval stays with the old revision.
 REOPEN_ON_EDIT_STATES = frozenset({State.APPROVED, State.SCHEDULED, State.PUBLISHED})
+# A reviewer's decision is wanted here: the version in review, or (when its review is due) the live one.
+DECISION_STATES = frozenset({State.IN_REVIEW, State.PUBLISHED})
 # The text is frozen while a reviewer looks at it.
 FROZEN_STATES = frozenset({State.IN_REVIEW})
 # States in which the working copy carries the required sign-offs.

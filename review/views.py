@@ -9,22 +9,20 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from content.models import Post, Revision
-from review import audit_pack, diffing, findings, http, permissions, queue, services
-from review.forms import AssignForm, CommentForm, RequestChangesForm, SignForm
+from review import audit_pack, diffing, findings, http, messages as review_messages, queue, rules, services
+from review.forms import AssignForm, ClaimForm, CommentForm, RequestChangesForm, SignForm
 from review.models import Comment, ReviewPolicy, Signature, signoffs_missing
 from review.states import Meaning, State
 
-DECISION_STATES = (State.IN_REVIEW, State.PUBLISHED)
-
 
 def _require_reviewer(user):
-    if not permissions.has_reviewer_profile(user):
+    if not rules.is_reviewer(user):
         raise PermissionDenied("The review queue is for medical reviewers with an active reviewer profile.")
 
 
 def _require_reader(user, workflow):
-    if not (permissions.has_reviewer_profile(user) or permissions.is_publisher(workflow, user)):
-        raise PermissionDenied("Review pages are for reviewers and publishers.")
+    if not ((rules.is_reviewer(user) or rules.is_publisher(user)) and rules.may_see(workflow, user)):
+        raise PermissionDenied("Review pages are for reviewers and publishers, once a post has been submitted.")
 
 
 def _load(pk) -> Post:
@@ -59,25 +57,26 @@ def _render_queue(request, *, error: str = "", status: int = 200):
     if tab not in queue.TAB_KEYS:
         tab = "waiting"
     user = request.user
-    can_assign = user.has_perm("review.publish_post")
+    now = timezone.now()
+    can_assign = rules.is_publisher(user)
     reviewers = list(queue.assignable_reviewers()) if can_assign and tab != "signed" else []
-    lapsed = queue.lapsed_on()
-    counts = queue.counts(user, lapsed)
+    counts = queue.counts(user, now)
     pages = queue.page_count(counts[tab])
     try:
         page = min(max(1, int(request.GET.get("page", 1))), pages)
-    except ValueError:
+    except (ValueError, OverflowError):
         page = 1
-    rows = queue.present(tab, queue.rows(tab, user, page, lapsed), user, timezone.now())
+    rows = queue.present(tab, queue.rows(tab, user, page, now), user, now, reviewers=reviewers)
     context = {
         "tabs": [(t, counts[t.key]) for t in queue.TABS],
+        "current_tab": next(t for t in queue.TABS if t.key == tab),
         "waiting_count": counts["waiting"],  # the navigation shows it too
         "tab": tab,
         "rows": rows,
         "page": page,
         "pages": pages,
         "can_assign": can_assign,
-        "reviewers": reviewers,
+        "lapsed_until": user.reviewer_profile.verified_until if rules.reviewer_lapsed(user) else None,
         "error": error,
     }
     return render(request, "review/queue.html", context, status=status)
@@ -88,8 +87,11 @@ def _render_queue(request, *, error: str = "", status: int = 200):
 def claim(request, pk):
     _require_reviewer(request.user)
     post = _load(pk)
+    form = ClaimForm(request.POST)
+    if not form.is_valid():
+        return _render_queue(request, error="This form is out of date. Reload the queue and try again.", status=400)
     try:
-        services.post_claim(post, user=request.user, expected_state=request.POST.get("expected_state") or None)
+        services.post_claim(post, user=request.user, **form.loaded_for())
     except http.REFUSALS as exc:
         return _render_queue(request, error=http.message_for(exc), status=http.status_for(exc))
     messages.success(request, f"“{post.title}” is yours to review.")
@@ -100,15 +102,14 @@ def claim(request, pk):
 @require_POST
 def assign(request, pk):
     post = _load(pk)
-    if not permissions.is_publisher(post.workflow, request.user):
-        raise PermissionDenied("Only publishers can assign posts to reviewers.")
+    if not rules.is_publisher(request.user):
+        raise PermissionDenied(review_messages.ONLY_PUBLISHERS_ASSIGN)
     form = AssignForm(request.POST, reviewers=queue.assignable_reviewers())
     if not form.is_valid():
         return _render_queue(request, error="Choose a reviewer to assign this post to.", status=400)
     reviewer = form.cleaned_data["reviewer"]
     try:
-        services.post_assign(post, user=request.user, reviewer=reviewer,
-                             expected_state=form.cleaned_data["expected_state"] or None)
+        services.post_assign(post, user=request.user, reviewer=reviewer, **form.loaded_for())
     except http.REFUSALS as exc:
         return _render_queue(request, error=http.message_for(exc), status=http.status_for(exc))
     messages.success(request, f"“{post.title}” is assigned to {reviewer.reviewer_profile.printed_name}.")
@@ -149,12 +150,14 @@ def _render_review(request, post, *, status=200, sign_form=None, changes_form=No
          "start": c.quote_start, "end": c.quote_end}
         for c in comments if c.is_open and c.quote_exact and c.revision_id == revision.pk
     ]
-    # Separation of duties reads the post's editors from the database: ask once per page.
-    may_review = permissions.can_review(workflow, user)
-    can_decide = workflow.state in DECISION_STATES and may_review
+    now = timezone.now()
+    can_sign = rules.may_sign(workflow, user, now)
+    can_request_changes = rules.may_request_changes(workflow, user)
     # Re-signing a live version renews it; a version in review takes one signature per signer.
     already_signed = workflow.state == State.IN_REVIEW and any(s.signer_id == user.pk for s in signatures)
-    initial = {"expected_state": workflow.state, "expected_revision": revision.pk if revision else None}
+    can_assign = rules.may_assign(workflow, user, now)
+    involved = rules.involved_users([post.pk])[post.pk] if can_assign else set()
+    initial = {"expected_state": workflow.state, "expected_revision": post.current_revision_id}
     claims_found = findings.revision_findings(revision)
     justified = findings.justifications_by_key(revision)
     context = {
@@ -172,22 +175,39 @@ def _render_review(request, post, *, status=200, sign_form=None, changes_form=No
         "comments": comments,
         "open_count": sum(1 for c in comments if c.is_open),
         "anchors": anchors,
-        "can_decide": can_decide and not already_signed,
+        "can_sign": can_sign,
+        "can_request_changes": can_request_changes,
         "already_signed": already_signed,
-        "can_comment": may_review or permissions.can_comment(workflow, user),
-        "can_claim": can_decide and workflow.assignee_id is None,
-        "can_assign": permissions.is_publisher(workflow, user) and workflow.state in DECISION_STATES,
-        "reviewers": queue.assignable_reviewers(),
+        "why_not": _why_no_decision(workflow, user, now),
+        "can_comment": rules.may_comment(workflow, user),
+        "can_resolve": rules.may_comment(workflow, user),
+        "can_claim": rules.may_claim(workflow, user, now),
+        "can_assign": can_assign,
+        "assign_choices": [(r.pk, r.reviewer_profile.printed_name) for r in queue.assignable_reviewers()
+                           if r.pk not in involved] if can_assign else [],
         "sign_form": sign_form or SignForm(initial=initial, checklist=policy.checklist,
                                            to_acknowledge=findings.to_acknowledge(claims_found, justified)),
         "finding_rows": findings.rows(claims_found, justified=justified),
         "claim_sentences": findings.claim_sentences(revision),
         "sign_open": sign_form is not None,
         "changes_form": changes_form or RequestChangesForm(initial=initial),
-        "comment_form": comment_form or CommentForm(),
+        "comment_form": comment_form or CommentForm(initial=initial),
         "error": error,
     }
     return render(request, "review/review_page.html", context, status=status)
+
+
+def _why_no_decision(workflow, user, now) -> str:
+    """Why this user has no decision to make on the post now, in one sentence ("" when there is nothing to say)."""
+    if not rules.waits_for_reviewer(workflow, now):
+        if workflow.state == State.PUBLISHED:
+            return "This article's review is current; there is nothing to decide now."
+        return f"This post is {workflow.get_state_display().lower()}; there is nothing to decide now."
+    if rules.reviewer_lapsed(user):
+        return review_messages.registration_lapsed(user.reviewer_profile.verified_until)
+    if rules.is_reviewer(user):
+        return review_messages.INVOLVED
+    return "Only medical reviewers decide on a post; you can follow it here."
 
 
 @login_required
@@ -204,8 +224,7 @@ def sign(request, pk):
     try:
         signature = services.revision_sign(
             post, user=request.user, password=data["password"], attested=data["attest"],
-            checklist=data["checklist"], acknowledged=data["acknowledged"], expected_state=data["expected_state"],
-            expected_revision=data["expected_revision"],
+            checklist=data["checklist"], acknowledged=data["acknowledged"], **form.loaded_for(),
         )
     except http.REFUSALS as exc:
         error = _put_errors(form, exc)
@@ -231,7 +250,7 @@ def request_changes(request, pk):
         return _render_review(request, post, status=400, changes_form=form)
     try:
         services.post_request_changes(post, user=request.user, comment=form.cleaned_data["comment"],
-                                      quote=form.quote(), expected_state=form.cleaned_data["expected_state"])
+                                      quote=form.quote(), **form.loaded_for())
     except http.REFUSALS as exc:
         error = _put_errors(form, exc)
         return _render_review(request, _load(pk), status=http.status_for(exc), changes_form=form, error=error)
@@ -249,7 +268,8 @@ def comment_create(request, pk):
     if not form.is_valid():
         return _render_review(request, post, status=400, comment_form=form)
     try:
-        services.comment_add(post=post, user=request.user, body=form.cleaned_data["body"], quote=form.quote())
+        services.comment_add(post=post, user=request.user, body=form.cleaned_data["body"], quote=form.quote(),
+                             expected_revision=form.cleaned_data.get("expected_revision"))
     except http.REFUSALS as exc:
         error = _put_errors(form, exc)
         return _render_review(request, post, status=http.status_for(exc), comment_form=form, error=error)

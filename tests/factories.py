@@ -105,3 +105,26 @@ def refresh(post):
     post.refresh_from_db()
     post.workflow.refresh_from_db()
     return post
+
+
+def make_review_due(post, *, since=None):
+    """As if the live version's sign-off had run out (`since`, default a moment ago): its re-review is due."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from review.models import Workflow
+
+    Workflow.objects.filter(post=post).update(review_due_at=since or timezone.now() - timedelta(seconds=1))
+
+
+def let_reviews_lapse():
+    """As if a year and more passed: every live post's sign-off has run out."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from review.models import Workflow
+
+    Workflow.objects.filter(post__live_revision__isnull=False).update(
+        review_due_at=timezone.now() - timedelta(seconds=1))

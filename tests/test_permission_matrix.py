@@ -189,7 +189,8 @@ EXPECTED: dict[str, list[Case]] = {
         Case("POST", answers(400, **EDITORS_ONLY), "no picture", data=lambda world, role: {"alt": "Alt"}),
     ],
     "editor:post": [
-        Case("GET", answers(200, **OWN_POST), "draft", kwargs=post_pk(State.DRAFT)),
+        # A reviewer sees a post only once it has been submitted (a draft is the writer's own).
+        Case("GET", answers(200, **OWN_POST, reviewer=403), "draft", kwargs=post_pk(State.DRAFT)),
         Case("GET", answers(200, **OWN_POST), "published", kwargs=post_pk(State.PUBLISHED)),
         Case("GET", answers(404), "no such post", kwargs=post_pk(State.DRAFT, missing=True)),
         Case("POST", answers(405), kwargs=post_pk(State.DRAFT)),
@@ -218,11 +219,11 @@ EXPECTED: dict[str, list[Case]] = {
         Case("GET", answers(405), kwargs=action_kwargs(State.DRAFT, "submit")),
         Case("POST", answers(MOVED, other_author=403, reviewer=403), "submit a draft",
              kwargs=action_kwargs(State.DRAFT, "submit")),
-        Case("POST", answers(400, other_author=403), "publish a draft: refused for its state",
+        Case("POST", answers(400, other_author=403, reviewer=403), "publish a draft: refused for its state",
              kwargs=action_kwargs(State.DRAFT, "publish")),
         Case("POST", answers(403, publisher=MOVED, admin=MOVED), "publish an approved post",
              kwargs=action_kwargs(State.APPROVED, "publish")),
-        Case("POST", answers(409, other_author=403, reviewer=409), "submit, but the page was stale",
+        Case("POST", answers(409, other_author=403, reviewer=403), "submit, but the page was stale",
              kwargs=action_kwargs(State.DRAFT, "submit"), data=lambda world, role: {"expected_state": "approved"}),
         Case("POST", answers(404), "no such action", kwargs=action_kwargs(State.DRAFT, "explode")),
     ],

@@ -3,7 +3,7 @@
 from django import template
 
 from review import queue
-from review.permissions import has_reviewer_profile
+from review.rules import is_reviewer, uses_editor
 
 register = template.Library()
 
@@ -14,7 +14,13 @@ def waiting_for_review_count(context, user) -> int | None:
 
     The queue page has just counted its tabs: it passes the number as `waiting_count`, not to count twice.
     """
-    if not has_reviewer_profile(user):
+    if not is_reviewer(user):
         return None
     known = context.get("waiting_count")
     return known if known is not None else queue.waiting_count(user)
+
+
+@register.filter
+def may_use_editor(user) -> bool:
+    """Whether the navigation offers the editor: writers and publishers."""
+    return uses_editor(user)

@@ -2,7 +2,8 @@
 
 import pytest
 
-from review.actions import allowed_actions, can_edit
+from review.actions import allowed_actions
+from review.rules import may_edit as can_edit
 from review.states import State
 
 pytestmark = pytest.mark.django_db

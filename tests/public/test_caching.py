@@ -8,6 +8,7 @@ from django.utils.http import http_date
 from review import services
 from review.models import ReviewPolicy
 from review.states import State
+from tests import factories
 from tests.factories import PASSWORD
 from tests.public.test_pages import text_of
 from tests.public.test_tampering import tamper
@@ -67,7 +68,8 @@ def test_article_tampered_answers_404_even_to_a_cached_etag(client, published):
 def test_article_re_review_changes_the_etag(client, published, second_reviewer):
     post = published()
     etag = client.get(f"/blog/{post.slug}/")["ETag"]
-    services.flag_rereviews_due(now=timezone.now() + timedelta(days=400))  # renewal waits until the review is due
+    factories.let_reviews_lapse()
+    services.flag_rereviews_due()  # renewal waits until the review is due
     services.revision_sign(post, user=second_reviewer, password=PASSWORD, attested=True)
     response = client.get(f"/blog/{post.slug}/", HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200

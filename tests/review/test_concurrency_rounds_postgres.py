@@ -29,6 +29,7 @@ from content.models import Post, Revision
 from review import audit, services, signing
 from review.models import AuditEvent, AuditHead, Comment, Signature, Workflow, signoffs_missing
 from review.states import SIGNED_OFF_STATES, State
+from tests import factories
 from tests.factories import PASSWORD, make_post
 from tests.review.test_concurrency_postgres import run_at_once
 
@@ -142,7 +143,7 @@ def play_round(n, start, guarded, people, favourite):
                      state=start, title=f"Round {n} {start}")
     if start == State.PUBLISHED:
         # The sign-off is due, so its reviewer may renew it (once).
-        Workflow.objects.filter(post=post).update(rereview_flagged_at=timezone.now())
+        factories.make_review_due(post)
     post.refresh_from_db()
     seq_before = AuditHead.objects.get(pk=1).seq
     revisions_before = set(Revision.objects.filter(post=post).values_list("pk", flat=True))

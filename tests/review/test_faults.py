@@ -19,8 +19,10 @@ from django.utils import timezone
 from content import services as content_services
 from content.models import Post, Revision
 from review import audit, notifications, services
+from review.services import drafts as draft_services
 from review.models import AuditEvent, AuditHead, Comment, Signature, Workflow
 from review.states import State
+from tests import factories
 from tests.factories import PASSWORD
 
 
@@ -61,7 +63,7 @@ STEPS = {
     "revision row": (Revision, "save", 1),
     "revision create": (content_services, "revision_create", 1),
     "comment row": (Comment, "save", 1),
-    "comments carried forward": (services, "comments_carry_forward", 1),
+    "comments carried forward": (draft_services, "comments_carry_forward", 1),
     "notification queued": (notifications, "queue", 1),
 }
 
@@ -125,7 +127,7 @@ def test_a_fault_in_any_step_of_a_state_change_leaves_the_database_as_it_was(
     if action == "scheduled publication":
         Workflow.objects.filter(post=post).update(scheduled_for=timezone.now() - timedelta(minutes=1))
     if action == "renew review":  # renewal is possible only once the review is due
-        Workflow.objects.filter(post=post).update(rereview_flagged_at=timezone.now())
+        factories.make_review_due(post)
         post.workflow.refresh_from_db()
     people = dict(author=author, reviewer=reviewer, second_reviewer=second_reviewer, publisher=publisher)
     broken = []

@@ -31,6 +31,7 @@ from content.models import Post, Revision
 from review import audit, services, signing
 from review.models import AuditEvent, AuditHead, Comment, ReviewPolicy, Signature, Workflow, signoffs_missing
 from review.states import EDITABLE_STATES, REOPEN_ON_EDIT_STATES, SIGNED_OFF_STATES, State
+from tests import factories
 from tests.factories import PASSWORD
 
 settings.register_profile("ci", max_examples=40, stateful_step_count=25, deadline=None,
@@ -236,7 +237,8 @@ class ReviewWorkflow(RuleBasedStateMachine):
             self.forced_due -= set(published)
         else:
             # A year and more passes for sign-offs: every live post is flagged for re-review, once.
-            services.flag_rereviews_due(now=timezone.now() + timedelta(days=400))
+            factories.let_reviews_lapse()
+            services.flag_rereviews_due()
         note(f"time passes: {what}")
 
     def anyone_tries_anything(self, data):

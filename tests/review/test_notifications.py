@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from review import services
 from review.states import State
+from tests import factories
 from tests.factories import PASSWORD
 
 
@@ -98,7 +99,8 @@ def test_rereview_due_emails_reviewers(post_in, reviewer, second_reviewer, mailo
     post = post_in(State.PUBLISHED)
 
     with run_on_commit():
-        services.flag_rereviews_due(now=timezone.now() + timedelta(days=400))
+        factories.let_reviews_lapse()
+        services.flag_rereviews_due()
 
     message = mailoutbox[-1]
     assert message.subject == f"Re-review due: {post.title}"

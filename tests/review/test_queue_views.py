@@ -69,7 +69,7 @@ def test_queue_rereview_row_shows_the_day_it_fell_due(reviewer_client, post_in):
     post_in(State.PUBLISHED, title="Due article")
     for day in (datetime(2026, 1, 5, 23, 30), datetime(2026, 9, 30, 0, 5)):
         flagged = timezone.make_aware(day)
-        Workflow.objects.update(rereview_flagged_at=flagged)
+        Workflow.objects.update(review_due_at=flagged)
 
         html = reviewer_client.get(QUEUE + "?tab=rereview").content.decode()
 
@@ -113,7 +113,8 @@ def test_queue_tabs_show_counts(reviewer_client, reviewer, post_in):
 
 def test_queue_rereview_tab_lists_flagged_published_posts(reviewer_client, post_in):
     post = post_in(State.PUBLISHED, title="Old but live article")
-    services.flag_rereviews_due(now=timezone.now() + timedelta(days=400))
+    factories.let_reviews_lapse()
+    services.flag_rereviews_due()
 
     response = reviewer_client.get(QUEUE + "?tab=rereview")
 
@@ -228,7 +229,8 @@ def _fill_every_tab(n, *, author, reviewer, publisher):
         services.post_claim(assigned, user=reviewer)
         factories.make_post(author=author, reviewer=reviewer, publisher=publisher, state=State.PUBLISHED,
                             title=f"Live {i}")
-    services.flag_rereviews_due(now=timezone.now() + timedelta(days=400))
+    factories.let_reviews_lapse()
+    services.flag_rereviews_due()
 
 
 def test_queue_query_count_does_not_grow_with_rows(client, settings, author, reviewer, publisher):

@@ -6,6 +6,7 @@ from django.urls import reverse
 from review import services
 from review.models import ReviewPolicy
 from review.states import State
+from tests import factories
 from tests.factories import PASSWORD
 
 
@@ -124,6 +125,9 @@ def test_review_page_unknown_post_is_404(reviewer_client):
 
 def test_review_page_rereview_shows_live_version_unchanged(reviewer_client, post_in):
     post = post_in(State.PUBLISHED)
+    # While the review is current there is nothing to sign (the service would refuse it).
+    assert ">Approve and sign</button>" not in page_of(reviewer_client, post).content.decode()
+    factories.make_review_due(post)
 
     html = page_of(reviewer_client, post).content.decode()
 

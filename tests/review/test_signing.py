@@ -10,6 +10,7 @@ from django.utils import timezone
 from review import services, signing
 from review.models import AuditEvent, ReviewPolicy, Signature, signoffs_missing
 from review.states import State
+from tests import factories
 from tests.factories import PASSWORD, make_reviewer
 
 
@@ -139,19 +140,19 @@ def test_re_review_of_a_published_post_renews_the_review_date(post_in, second_re
     first = Signature.objects.get()
     with pytest.raises(services.StaleAction, match="current until"):
         services.revision_sign(post, user=second_reviewer, password=PASSWORD, attested=True)
-    services.flag_rereviews_due(now=timezone.now() + timedelta(days=400))
+    factories.make_review_due(post)
     renewed = services.revision_sign(post, user=second_reviewer, password=PASSWORD, attested=True)
     post.refresh_from_db()
     assert post.workflow.state == State.PUBLISHED
     assert renewed.revision_id == post.live_revision_id == first.revision_id
-    assert services.rereview_due_at(post) == ReviewPolicy.current().rereview_due(renewed.signed_at)
+    assert services.review_due_at(post) == ReviewPolicy.current().rereview_due(renewed.signed_at)
 
 
 def test_a_reviewer_renews_their_own_sign_off_once_when_due_and_not_while_current(post_in, reviewer):
     post = post_in(State.PUBLISHED)
     with pytest.raises(services.StaleAction, match="current until"):
         services.revision_sign(post, user=reviewer, password=PASSWORD, attested=True)
-    services.flag_rereviews_due(now=timezone.now() + timedelta(days=400))
+    factories.make_review_due(post)
     services.revision_sign(post, user=reviewer, password=PASSWORD, attested=True)
     # A second click on the same form: the renewal just made is current, so nothing is signed twice.
     with pytest.raises(services.StaleAction, match="current until"):

@@ -12,6 +12,7 @@ from review import services
 from review.models import AuditEvent, Comment, ReviewPolicy, Signature
 from review.models import DEFAULT_CHECKLIST
 from review.states import State
+from tests import factories
 from tests.factories import PASSWORD
 
 
@@ -114,7 +115,7 @@ def test_sign_works_again_after_lockout_expires(reviewer_client, post_in):
         sign(reviewer_client, post, sign_form(post, password="wrong"))
 
     later = timezone.now() + timedelta(minutes=16)
-    with mock.patch("review.services.timezone.now", return_value=later):
+    with mock.patch("review.services.signoff.timezone.now", return_value=later):
         response = sign(reviewer_client, post, sign_form(post))
 
     assert response.status_code == 302
@@ -204,7 +205,8 @@ def test_sign_second_of_two_required_approves(client, reviewer, second_reviewer,
 
 def test_sign_rereview_renews_review_date_of_live_version(reviewer_client, post_in):
     post = post_in(State.PUBLISHED)
-    services.flag_rereviews_due(now=timezone.now() + timedelta(days=400))
+    factories.let_reviews_lapse()
+    services.flag_rereviews_due()
     live = post.live_revision
 
     response = sign(reviewer_client, post, sign_form(post))

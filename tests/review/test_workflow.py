@@ -11,6 +11,7 @@ from content.models import Revision
 from review import services
 from review.models import AuditEvent, Comment, Signature, Workflow
 from review.states import State
+from tests import factories
 from tests.factories import PASSWORD, make_post
 
 ACTIONS = ["edit", "submit", "withdraw", "resubmit", "request_changes", "sign", "publish", "schedule",
@@ -89,7 +90,7 @@ def test_transition_matrix_allows_only_legal_moves(state, role, action, author, 
     post = make_post(author=post_author, reviewer=reviewer, publisher=publisher, state=state)
     if state == State.PUBLISHED:
         # Its sign-off is due, so the reviewer who gave it may renew it (a current one is not signed twice).
-        Workflow.objects.filter(post=post).update(rereview_flagged_at=timezone.now())
+        factories.make_review_due(post)
     user = {"anonymous": AnonymousUser(), "author": author, "other_author": other_author, "reviewer": reviewer,
             "author_reviewer": author_reviewer, "publisher": publisher}[role]
     # The post's own author who also reviews acts with an author's rights, never a reviewer's.

@@ -1,0 +1,294 @@
+"""Who may do what to a post, and when its review is due: each rule one predicate with its queryset twin.
+
+A predicate answers for one workflow and one user (`may_claim(workflow, user)`); its twin (`claimable(user)`)
+is the queryset of every workflow for which the predicate holds. The queue, the buttons, the services, the
+state machine's transitions and the scheduler call these and nothing else, and
+`tests/review/test_rules.py` walks role × state × relation to check that each pair agrees.
+
+People first (no post involved), then posts.
+"""
+
+from datetime import datetime, time, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django_fsm import has_transition_perm
+
+from content.models import Revision
+from review.states import DECISION_STATES, EDITABLE_STATES, REOPEN_ON_EDIT_STATES, State
+
+# --- people
+
+
+def is_active_user(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def is_publisher(user) -> bool:
+    return is_active_user(user) and user.has_perm("review.publish_post")
+
+
+def is_writer(user) -> bool:
+    """Writes posts of their own."""
+    return is_active_user(user) and user.has_perm("content.add_post")
+
+
+def uses_editor(user) -> bool:
+    return is_writer(user) or is_publisher(user)
+
+
+def reviewer_profile(user):
+    """The user's active reviewer profile, or None."""
+    if not (is_active_user(user) and user.has_perm("review.sign_post")):
+        return None
+    profile = getattr(user, "reviewer_profile", None)
+    return profile if profile is not None and profile.is_active else None
+
+
+def is_reviewer(user) -> bool:
+    """A medical reviewer with an active profile: they use the queue and read what was submitted."""
+    return reviewer_profile(user) is not None
+
+
+def reviewer_lapsed(user) -> bool:
+    """A reviewer whose registration is no longer verified: they read, but act on nothing until renewed."""
+    profile = reviewer_profile(user)
+    return profile is not None and profile.credentials_lapsed()
+
+
+def reviewer_may_act(user) -> bool:
+    return is_reviewer(user) and not reviewer_lapsed(user)
+
+
+# --- when a live version's review is due
+
+
+def sign_off_current_until(signed_at: datetime, verified_until, rereview_days: int) -> datetime:
+    """The moment one sign-off stops being current: its interval runs out, or the signer's registration
+    (verified until the end of that day, local time) lapses, whichever comes first."""
+    until = signed_at + timedelta(days=rereview_days)
+    if verified_until is not None:
+        lapses = timezone.make_aware(datetime.combine(verified_until + timedelta(days=1), time.min))
+        until = min(until, lapses)
+    return until
+
+
+def review_current_until(signatures, rereview_days: int) -> datetime | None:
+    """When the live version stops carrying a current sign-off: the latest moment any of its valid
+    signatures (with their reviewer loaded) stays current; None when it has none."""
+    ends = [sign_off_current_until(s.signed_at, s.reviewer.verified_until, rereview_days) for s in signatures]
+    return max(ends, default=None)
+
+
+def rereview_due(workflow, now: datetime | None = None) -> bool:
+    """A live post whose sign-off is no longer current. `Workflow.review_due_at` holds that moment, kept by
+    `review.services.scheduler.refresh_review_due` whenever a signature, the policy or a registration changes."""
+    now = now or timezone.now()
+    return (workflow.state == State.PUBLISHED and workflow.post.live_revision_id is not None
+            and (workflow.review_due_at is None or workflow.review_due_at <= now))
+
+
+def rereview_due_q(now: datetime | None = None) -> Q:
+    now = now or timezone.now()
+    return (Q(state=State.PUBLISHED, post__live_revision__isnull=False)
+            & (Q(review_due_at__isnull=True) | Q(review_due_at__lte=now)))
+
+
+def waits_for_reviewer(workflow, now=None) -> bool:
+    """In review, or live with its review due: a reviewer's decision is wanted."""
+    return workflow.state == State.IN_REVIEW or rereview_due(workflow, now)
+
+
+def waits_for_reviewer_q(now=None) -> Q:
+    return Q(state=State.IN_REVIEW) | rereview_due_q(now)
+
+
+# --- posts
+
+
+def _workflows() -> QuerySet:
+    from review.models import Workflow
+
+    return Workflow.objects.all()
+
+
+def involved_users(post_ids) -> dict[int, set[int]]:
+    """For each post, everyone who wrote or edited any version of it, or justified wording the claims check
+    blocks in it: separation of duties keeps them from reviewing it. One query for any number of posts."""
+    found: dict[int, set[int]] = {pk: set() for pk in post_ids}
+    for post_id, *people in Revision.objects.filter(post_id__in=post_ids).values_list(
+            "post_id", "post__author_id", "author_id", "finding_justifications__author_id"):
+        found[post_id].update(pk for pk in people if pk is not None)
+    return found
+
+
+def involved(workflow, user) -> bool:
+    return user.pk in involved_users([workflow.post_id])[workflow.post_id]
+
+
+def involved_q(user) -> Q:
+    # Uncorrelated subqueries: the database reads the user's few posts once, not once per row.
+    edited = Revision.objects.filter(Q(author=user) | Q(finding_justifications__author=user)).values("post_id")
+    return Q(post__author=user) | Q(post__in=edited)
+
+
+def may_see(workflow, user) -> bool:
+    """Publishers see every post, writers their own, reviewers every post once it was submitted."""
+    if not is_active_user(user):
+        return False
+    return (is_publisher(user) or (is_writer(user) and workflow.post.author_id == user.pk)
+            or (is_reviewer(user) and workflow.submitted_at is not None))
+
+
+def seeable(user) -> QuerySet:
+    if not is_active_user(user):
+        return _workflows().none()
+    if is_publisher(user):
+        return _workflows()
+    allowed = Q(pk__in=[])
+    if is_writer(user):
+        allowed |= Q(post__author=user)
+    if is_reviewer(user):
+        allowed |= Q(submitted_at__isnull=False)
+    return _workflows().filter(allowed)
+
+
+def may_review(workflow, user) -> bool:
+    """A reviewer who may act and had no hand in the post (whatever its state)."""
+    return reviewer_may_act(user) and not involved(workflow, user)
+
+
+def reviewable(user) -> QuerySet:
+    if not reviewer_may_act(user):
+        return _workflows().none()
+    return _workflows().exclude(involved_q(user))
+
+
+def may_claim(workflow, user, now=None) -> bool:
+    """Take a post nobody has yet, that waits for a reviewer."""
+    return workflow.assignee_id is None and waits_for_reviewer(workflow, now) and may_review(workflow, user)
+
+
+def claimable(user, now=None) -> QuerySet:
+    return reviewable(user).filter(waits_for_reviewer_q(now), assignee__isnull=True)
+
+
+def may_sign(workflow, user, now=None) -> bool:
+    """Sign the version in review (once per signer), or the live version when its review is due."""
+    if not may_review(workflow, user):
+        return False
+    if workflow.state == State.IN_REVIEW:
+        from review.models import Signature
+
+        return not Signature.objects.filter(revision_id=workflow.post.current_revision_id, signer=user).exists()
+    return rereview_due(workflow, now)
+
+
+def signable(user, now=None) -> QuerySet:
+    from review.models import Signature
+
+    signed = Signature.objects.filter(signer=user).values("revision_id")
+    return reviewable(user).filter(
+        (Q(state=State.IN_REVIEW) & ~Q(post__current_revision__in=signed)) | rereview_due_q(now))
+
+
+def may_request_changes(workflow, user) -> bool:
+    """Send the version in review back, or a live post (which then gets a new working draft)."""
+    return workflow.state in DECISION_STATES and may_review(workflow, user)
+
+
+def changes_requestable(user) -> QuerySet:
+    return reviewable(user).filter(state__in=DECISION_STATES)
+
+
+def may_write(workflow, user) -> bool:
+    """Authors write their own posts; publishers may edit any (the state decides whether now)."""
+    return is_active_user(user) and user.has_perm("content.change_post") and (
+        workflow.post.author_id == user.pk or is_publisher(user))
+
+
+def writable(user) -> QuerySet:
+    if not (is_active_user(user) and user.has_perm("content.change_post")):
+        return _workflows().none()
+    return _workflows() if is_publisher(user) else _workflows().filter(post__author=user)
+
+
+def may_edit(workflow, user) -> bool:
+    """Save new text now: a draft, or an approved or live post (which reopens as a new working draft)."""
+    return (workflow.state in EDITABLE_STATES or workflow.state in REOPEN_ON_EDIT_STATES) and may_write(workflow, user)
+
+
+def editable(user) -> QuerySet:
+    return writable(user).filter(state__in=[*EDITABLE_STATES, *REOPEN_ON_EDIT_STATES])
+
+
+def may_submit(workflow, user) -> bool:
+    """Send to review and take back: the post's author, or a publisher."""
+    return is_active_user(user) and user.has_perm("review.submit_post") and (
+        workflow.post.author_id == user.pk or is_publisher(user))
+
+
+def may_comment(workflow, user) -> bool:
+    """Reviewers comment on what waits for them; the post's writers and publishers answer and resolve."""
+    return ((workflow.state in DECISION_STATES or workflow.state == State.CHANGES_REQUESTED)
+            and may_review(workflow, user)) or may_write(workflow, user)
+
+
+def commentable(user) -> QuerySet:
+    by_reviewer = changes_requestable(user) | reviewable(user).filter(state=State.CHANGES_REQUESTED)
+    return by_reviewer | writable(user)
+
+
+def publishes(workflow, user) -> bool:
+    """The state machine's permission for a publisher's transitions (publish, schedule, unpublish, archive,
+    restore); their source states and conditions are the machine's own."""
+    return is_publisher(user)
+
+
+def may_publish(workflow, user) -> bool:
+    """Publish now: an approved post whose working copy carries every sign-off, by a publisher."""
+    return has_transition_perm(workflow.publish, user)
+
+
+def publishable(user) -> QuerySet:
+    # Approval requires every sign-off, and any new text leaves `approved`: the state says it.
+    return _workflows().filter(state=State.APPROVED) if is_publisher(user) else _workflows().none()
+
+
+def may_assign(workflow, user, now=None) -> bool:
+    """Publishers hand a post that waits for a reviewer to a named one."""
+    return is_publisher(user) and waits_for_reviewer(workflow, now)
+
+
+def assignable(user, now=None) -> QuerySet:
+    return _workflows().filter(waits_for_reviewer_q(now)) if is_publisher(user) else _workflows().none()
+
+
+def reviewers_who_may_act():
+    """Every user who may review now: active, with the reviewer permission, an active profile and a registration
+    still verified today (`reviewer_may_act` for each of them)."""
+    from django.contrib.auth import get_user_model
+
+    today = timezone.localdate()
+    return (get_user_model().objects.with_perm("review.sign_post", is_active=True)
+            .filter(reviewer_profile__is_active=True)
+            .filter(Q(reviewer_profile__verified_until__isnull=True) | Q(reviewer_profile__verified_until__gte=today))
+            .select_related("reviewer_profile").order_by("reviewer_profile__display_name"))
+
+
+def may_be_assigned(workflow, reviewer) -> bool:
+    """Whom a post may be handed to: a reviewer who may act and had no hand in it."""
+    return may_review(workflow, reviewer)
+
+
+def may_see_image(image, user) -> bool:
+    """Writers see the pictures they uploaded; publishers see every one."""
+    return is_publisher(user) or (uses_editor(user) and image.uploaded_by_id == user.pk)
+
+
+def visible_images(user) -> QuerySet:
+    from content.models import Image
+
+    if is_publisher(user):
+        return Image.objects.all()
+    return Image.objects.filter(uploaded_by=user) if uses_editor(user) else Image.objects.none()
