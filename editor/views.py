@@ -333,13 +333,13 @@ def post_diff(request, pk):
         new = int(request.GET.get("to", newest))
         old = int(request.GET.get("from", numbers[-2] if len(numbers) > 1 else newest))
     except ValueError:
-        old, new = -1, -1
-    revisions = {r.number: r for r in post.revisions.filter(number__in=[old, new]).select_related("author")}
-    if old not in revisions or new not in revisions:
+        old, new = None, None
+    if old not in numbers or new not in numbers:  # not a number (400), or no revision of this post (404)
         return render(request, "editor/diff.html", {
             "post": post, "numbers": numbers, "old_number": old, "new_number": new,
             "error": "Choose two revisions of this post to compare.",
-        }, status=400)
+        }, status=400 if old is None else 404)
+    revisions = {r.number: r for r in post.revisions.filter(number__in=[old, new]).select_related("author")}
     a, b = revisions[old], revisions[new]
     added, removed = diff_stats(a.body, b.body)
     return render(request, "editor/diff.html", {

@@ -496,10 +496,10 @@ def test_compare_shows_word_level_changes(client, post_in, author):
     assert "<ins>single </ins>" in content or "<ins>single</ins>" in content
 
 
-def test_compare_with_an_unknown_revision_is_a_400(client, post_in, author):
+def test_compare_with_an_unknown_revision_is_a_404_and_with_a_non_number_a_400(client, post_in, author):
     post = post_in(State.DRAFT)
     client.force_login(author)
-    assert client.get(post_url(post, "editor:post_diff"), {"from": 1, "to": 7}).status_code == 400
+    assert client.get(post_url(post, "editor:post_diff"), {"from": 1, "to": 7}).status_code == 404
     assert client.get(post_url(post, "editor:post_diff"), {"from": "x"}).status_code == 400
 
 
