@@ -2,8 +2,10 @@
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.urls import reverse
 from django.utils import timezone
 
+from config.site import absolute_url
 from public.articles import Article, articles_from
 from review.selectors import public_posts
 
@@ -11,7 +13,13 @@ FEED_SIZE = 20
 
 
 class LatestArticlesFeed(Feed):
-    link = "/blog/"
+    """Its links are absolute from SITE_URL: Django would otherwise complete them with the request's host."""
+
+    def link(self):
+        return absolute_url(reverse("public:index"))
+
+    def feed_url(self):
+        return absolute_url(reverse("public:feed"))
 
     def title(self):
         return f"{settings.SITE_NAME}: medically reviewed articles"
@@ -32,7 +40,7 @@ class LatestArticlesFeed(Feed):
                 f"on {signed}.")
 
     def item_link(self, item: Article):
-        return item.url
+        return absolute_url(item.url)
 
     def item_guid(self, item: Article):
         return f"medreview-post-{item.post.pk}"

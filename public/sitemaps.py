@@ -7,12 +7,24 @@ articles of the page asked for are verified.
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from config import site
 from public.articles import Article, public_article_pages
 from public.models import EditorialPolicy
 from review import selectors
 
 
-class ArticleSitemap(Sitemap):
+class PublicSitemap(Sitemap):
+    """Addresses on SITE_URL's host and scheme, whatever host the request named."""
+
+    @property
+    def protocol(self):
+        return site.protocol()
+
+    def get_domain(self, site_=None):
+        return site.domain()
+
+
+class ArticleSitemap(PublicSitemap):
     limit = 1000
 
     def items(self):
@@ -34,7 +46,7 @@ class ArticleSitemap(Sitemap):
         return item.last_changed
 
 
-class ReviewerSitemap(Sitemap):
+class ReviewerSitemap(PublicSitemap):
     def items(self):
         return list(selectors.public_reviewers())
 
@@ -42,7 +54,7 @@ class ReviewerSitemap(Sitemap):
         return reverse("public:reviewer", args=[item.slug])
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(PublicSitemap):
     def items(self):
         return ["public:index", "public:editorial_policy"]
 

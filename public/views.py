@@ -9,7 +9,9 @@ import json
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpResponse
+from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -18,6 +20,8 @@ from django.views.decorators.http import condition, require_safe
 
 from public.articles import Article, public_article_pages, table_of_contents
 from public.models import EditorialPolicy
+from public.sitemaps import SITEMAPS
+from config.site import absolute_url
 from review import selectors
 
 PAGE_SIZE = 10
@@ -59,7 +63,7 @@ def structured_data(request, article: Article) -> dict:
     return {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
-        "url": request.build_absolute_uri(article.url),
+        "url": absolute_url(article.url),
         "headline": article.title,
         "description": article.summary,
         "datePublished": article.published_iso,
@@ -69,7 +73,7 @@ def structured_data(request, article: Article) -> dict:
             "@type": "Person",
             "honorificPrefix": review.honorific,
             "name": review.name,
-            "url": request.build_absolute_uri(article.reviewer_url),
+            "url": absolute_url(article.reviewer_url),
             "hasCredential": {"@type": "EducationalOccupationalCredential", "name": review.credentials},
         },
         "lastReviewed": timezone.localdate(review.signed_at).isoformat(),
@@ -85,7 +89,7 @@ def _structured_images(request, article: Article) -> list[dict]:
         if entry["image"] in seen:
             continue
         seen.add(entry["image"])
-        found.append({"@type": "ImageObject", "url": request.build_absolute_uri(entry["src"]),
+        found.append({"@type": "ImageObject", "url": absolute_url(entry["src"]),
                       "width": entry["width"], "height": entry["height"],
                       **({"caption": entry["caption"]} if entry["caption"] else {})})
     return found
@@ -151,7 +155,7 @@ def reviewer(request, slug):
         "profile": profile,
         "page": page,
         "articles": reviewed,
-        "canonical_url": request.build_absolute_uri(reverse("public:reviewer", args=[profile.slug])),
+        "canonical_url": absolute_url(reverse("public:reviewer", args=[profile.slug])),
     })
 
 
@@ -162,8 +166,24 @@ def editorial_policy(request):
         "policy": EditorialPolicy.current(),
         "reviewers": selectors.public_reviewers(),
         "rereview_days": selectors.rereview_interval_days(),
-        "canonical_url": request.build_absolute_uri(reverse("public:editorial_policy")),
+        "canonical_url": absolute_url(reverse("public:editorial_policy")),
     })
+
+
+@require_safe
+@revalidate
+@x_robots_tag
+def sitemap_index(request):
+    """`/sitemap.xml`, as Django's index view makes it, but with addresses on SITE_URL: Django's view
+    takes the host from the request."""
+    entries = []
+    for section, sitemap_class in SITEMAPS.items():
+        sitemap = sitemap_class()
+        url = absolute_url(reverse("public:sitemap_section", kwargs={"section": section}))
+        lastmod = sitemap.get_latest_lastmod()
+        entries.append(SitemapIndexItem(url, lastmod))
+        entries += [SitemapIndexItem(f"{url}?p={page}", lastmod) for page in range(2, sitemap.paginator.num_pages + 1)]
+    return TemplateResponse(request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml")
 
 
 @require_safe
@@ -172,7 +192,7 @@ def robots_txt(request):
         "User-agent: *",
         *(f"Disallow: {prefix}" for prefix in ("/accounts/", "/admin/", "/editor/", "/review/")),
         "",
-        f"Sitemap: {request.build_absolute_uri(reverse('public:sitemap'))}",
+        f"Sitemap: {absolute_url(reverse('public:sitemap'))}",
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

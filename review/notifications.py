@@ -9,6 +9,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from config.site import absolute_url
 from review import audit
 from review.models import Signature
 
@@ -67,7 +68,7 @@ def queue(action: str, *, workflow, actor) -> None:
         "actor": audit.actor_label(actor),
         "state": workflow.get_state_display(),
         "site_url": settings.SITE_URL,
-        "link": settings.SITE_URL + (
+        "link": absolute_url(
             reverse("review:post", args=[post.pk]) if action in FOR_REVIEWERS else f"/editor/posts/{post.pk}/"
         ),
         **_details(action, workflow, actor),

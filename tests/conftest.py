@@ -13,6 +13,13 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def site_served_at_the_test_clients_host(settings):
+    # Public absolute URLs come from SITE_URL; here the site is where the test client asks.
+    # Tests of SITE_URL itself (tests/public/test_absolute_urls.py) set another address and host.
+    settings.SITE_URL = "http://testserver"
+
+
 @pytest.fixture
 def author(db):
     return factories.make_author("author")

@@ -40,7 +40,7 @@ def test_submit_emails_every_reviewer_with_link_to_review_page(post_in, reviewer
     assert message.subject == f"Waiting for your review: {post.title}"
     assert sorted(message.to) == sorted([reviewer.email, second_reviewer.email])
     assert f"/review/posts/{post.pk}/" in message.body
-    assert f'href="http://127.0.0.1:8000/review/posts/{post.pk}/"' in html_of(message)
+    assert f'href="http://testserver/review/posts/{post.pk}/"' in html_of(message)
 
 
 def test_resubmit_emails_only_the_assigned_reviewer(post_in, reviewer, second_reviewer, author,
