@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from config.site import absolute_url
 from public.articles import Article, articles_from
@@ -34,10 +35,11 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item: Article):
+        """Plain text: readers treat <description> as HTML, so its characters are escaped as HTML first."""
         review = item.review
         signed = timezone.localtime(review.signed_at).strftime("%-d %b %Y")
-        return (f"{item.summary}\n\nMedically reviewed by {review.printed_name}, {review.credentials}, "
-                f"on {signed}.")
+        return escape(f"{item.summary}\n\nMedically reviewed by {review.printed_name}, {review.credentials}, "
+                      f"on {signed}.")
 
     def item_link(self, item: Article):
         return absolute_url(item.url)

@@ -1,5 +1,6 @@
 """The RSS feed and the sitemap: well-formed, and listing exactly the public articles."""
 
+import html
 import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
 
@@ -101,3 +102,13 @@ def test_sitemap_articles_come_a_page_at_a_time_each_listed_once(client, publish
 
 def test_sitemap_of_an_empty_site_is_valid(client, db):
     assert [loc for loc, _ in sitemap_urls(client)] == ["http://testserver/blog/", "http://testserver/editorial-policy/"]
+
+
+def test_feed_description_is_plain_text_that_readers_show_as_typed(client, published):
+    summary = 'Fish & chips <img src=x onerror=alert(1)> <b>not bold</b> "quoted"'
+    published(summary=summary)
+    entry = feedparser.parse(client.get("/blog/feed/").content).entries[0]
+    # RSS readers treat <description> as HTML: the summary's characters must reach them escaped as text.
+    assert entry.summary_detail.type == "text/html"
+    assert "<img" not in entry.summary and "<b>" not in entry.summary
+    assert html.unescape(entry.summary).startswith(summary + "\n\nMedically reviewed by Dr. Ian Tan")
