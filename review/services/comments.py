@@ -11,6 +11,12 @@ from review.services.transitions import check_current, lock
 COMMENT_MAX_CHARS = 5000
 
 
+def check_comment_length(body: str, *, field: str = "body") -> None:
+    """Refuse a comment over COMMENT_MAX_CHARS, next to `field` (a comment, or "What needs to change")."""
+    if len(body.strip()) > COMMENT_MAX_CHARS:
+        raise ValidationError({field: f"Keep a comment under {COMMENT_MAX_CHARS:,} characters."})
+
+
 def anchor(revision, quote: dict) -> anchoring.Anchor | None:
     """The quoted passage found in `revision`; the positions are recomputed here, never trusted."""
     exact = quote.get("exact") or ""
@@ -29,8 +35,7 @@ def comment_create(*, post, user, body: str, quote: dict | None = None) -> Comme
     """The comment row alone, on the post's working copy; callers hold the post's lock and audit it."""
     if not (body or "").strip():
         raise ValidationError({"body": messages.EMPTY_COMMENT})
-    if len(body.strip()) > COMMENT_MAX_CHARS:
-        raise ValidationError({"body": f"Keep a comment under {COMMENT_MAX_CHARS:,} characters."})
+    check_comment_length(body)
     if not rules.may_comment(post.workflow, user):
         raise PermissionDenied(messages.MAY_NOT_COMMENT)
     found = anchor(post.current_revision, quote or {})

@@ -175,10 +175,11 @@ def post_restore(post, *, user, expected_state=None, expected_revision=None):
 def post_request_changes(post, *, user, comment: str, expected_state=None, expected_revision=None,
                          quote: dict | None = None):
     """Send the post back to its author; a comment saying what to change is required. Returns the comment."""
-    from review.services.comments import comment_create
+    from review.services.comments import check_comment_length, comment_create
 
     if not (comment or "").strip():
         raise ValidationError({"comment": messages.SAY_WHAT_CHANGES})
+    check_comment_length(comment, field="comment")
     made = []
 
     def add_comment(workflow):

@@ -1,7 +1,7 @@
 """Comments anchored to passages (TextQuoteSelector in code points), resolving them, and carrying them forward."""
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from review import services
@@ -139,3 +139,45 @@ def test_resolved_comments_stay_on_their_revision(post_in, reviewer, author):
 
     comment.refresh_from_db()
     assert comment.revision.number == 1
+
+
+# --- length
+
+
+def test_comment_longer_than_the_limit_is_refused_next_to_the_field_and_keeps_the_text(reviewer_client, post_in):
+    post = post_in(State.IN_REVIEW)
+    body = ("Please check the dose. " * 218).strip()  # 5,013 characters
+    assert len(body) > services.COMMENT_MAX_CHARS == 5000
+
+    response = comment_on(reviewer_client, post, body)
+
+    assert response.status_code == 400
+    assert "Keep a comment under 5,000 characters." in response.context["comment_form"].errors["body"]
+    assert body in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_comment_at_the_limit_is_accepted(reviewer_client, post_in):
+    post = post_in(State.IN_REVIEW)
+    assert comment_on(reviewer_client, post, "a" * services.COMMENT_MAX_CHARS).status_code == 302
+
+
+def test_what_needs_to_change_longer_than_the_limit_is_refused_and_keeps_the_text(reviewer_client, post_in):
+    post = post_in(State.IN_REVIEW)
+    words = "x" * (services.COMMENT_MAX_CHARS + 1)
+
+    response = reviewer_client.post(reverse("review:request_changes", args=[post.pk]),
+                                    {"comment": words, "expected_state": State.IN_REVIEW})
+
+    assert response.status_code == 400
+    assert "Keep a comment under 5,000 characters." in response.context["changes_form"].errors["comment"]
+    assert words in response.content.decode()
+    post.workflow.refresh_from_db()
+    assert post.workflow.state == State.IN_REVIEW
+
+
+def test_comment_service_refuses_a_comment_longer_than_the_limit(post_in, reviewer):
+    post = post_in(State.IN_REVIEW)
+    with pytest.raises(ValidationError) as refused:
+        services.comment_add(post=post, user=reviewer, body="a" * (services.COMMENT_MAX_CHARS + 1))
+    assert "Keep a comment under 5,000 characters." in str(refused.value)
