@@ -1,19 +1,21 @@
-"""Middleware of our own: sliding sessions, and refusing unreadable input.
+"""Middleware of our own: session lifetime, and refusing unreadable input.
 
-Sliding sessions that renew their expiry at most every few minutes, not on every request.
-
-Renewing on every request (SESSION_SAVE_EVERY_REQUEST) is an UPDATE and a commit on every page a
-signed-in user opens. Renewing once every SESSION_RENEW_AFTER seconds keeps the idle timeout
-(SESSION_COOKIE_AGE) within that margin and leaves reading pages read-only.
+Sessions slide: they renew their expiry at most every few minutes, not on every request. Renewing on
+every request (SESSION_SAVE_EVERY_REQUEST) is an UPDATE and a commit on every page a signed-in user
+opens. Renewing once every SESSION_RENEW_AFTER seconds keeps the idle timeout (SESSION_COOKIE_AGE)
+within that margin and leaves reading pages read-only. On top of that, a session ends for good
+SESSION_ABSOLUTE_AGE seconds after signing in, however active the user.
 """
 
 import codecs
 import time
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY, logout
 from django.shortcuts import render
 
 RENEWED_AT = "_renewed_at"
+SIGNED_IN_AT = "_signed_in_at"
 
 
 class SessionRenewalMiddleware:
@@ -21,12 +23,18 @@ class SessionRenewalMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        session = request.session
+        signed_in_at = session.get(SIGNED_IN_AT)
+        if signed_in_at is not None and time.time() - signed_in_at > settings.SESSION_ABSOLUTE_AGE:
+            logout(request)  # empties the session: the user signs in again
         response = self.get_response(request)
-        session = getattr(request, "session", None)
         # Only a session that exists and holds something (a signed-in user); an anonymous reader has none.
-        if session is None or session.session_key is None or not session.keys():
+        if session.session_key is None or not session.keys():
             return response
         now = int(time.time())
+        if SESSION_KEY in session and SIGNED_IN_AT not in session:
+            # Signing in empties or renews the session (django.contrib.auth.login): this is its first response.
+            session[SIGNED_IN_AT] = now
         if now - session.get(RENEWED_AT, 0) >= settings.SESSION_RENEW_AFTER:
             session[RENEWED_AT] = now  # marks the session modified: SessionMiddleware saves it and resets the expiry
         return response

@@ -166,6 +166,8 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 # The idle timeout slides: a session is renewed when used, at most once per SESSION_RENEW_AFTER seconds
 # (config.middleware), so reading a page does not write to the database.
 SESSION_RENEW_AFTER = int(os.environ.get("SESSION_RENEW_AFTER", "300"))
+# However active the user, a session ends this many seconds after signing in (config.middleware).
+SESSION_ABSOLUTE_AGE = int(os.environ.get("SESSION_ABSOLUTE_AGE", str(24 * 3600)))
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -77,3 +77,37 @@ def test_session_idle_longer_than_the_cookie_age_signs_the_user_out(client, db):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_session_ends_at_its_absolute_age_however_active_the_user(client, db, settings):
+    assert settings.SESSION_ABSOLUTE_AGE == 24 * 3600
+    client.force_login(make_author("writer"))
+    start = timezone.now()
+    hour = timedelta(hours=1)
+    for step in range(24):  # a page every hour keeps the idle timeout from ever running out
+        response = _get_at(client, start + step * hour)
+        assert response.status_code == 200, f"signed out after {step} hours"
+
+    response = _get_at(client, start + 24 * hour + timedelta(seconds=1))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert _get_at(client, start + 24 * hour + timedelta(seconds=2)).status_code == 302  # for good
+
+
+def test_session_absolute_age_is_counted_from_signing_in_again(client, db, settings):
+    settings.SESSION_ABSOLUTE_AGE = 3600
+    user = make_author("writer")
+    client.force_login(user)
+    start = timezone.now()
+    _get_at(client, start)
+    assert _get_at(client, start + timedelta(seconds=3601)).status_code == 302
+
+    patches = _at(start + timedelta(seconds=3700))
+    try:
+        client.force_login(user)
+    finally:
+        for patch in patches:
+            patch.stop()
+    _get_at(client, start + timedelta(seconds=3700))
+    assert _get_at(client, start + timedelta(seconds=3700 + 3500)).status_code == 200
