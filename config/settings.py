@@ -1,6 +1,7 @@
 """Settings for MedReview, read from the environment (see README: Configuration)."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_fsm",
+    "axes",
     "csp",
     "content",
     "review",
@@ -54,8 +56,9 @@ INSTALLED_APPS = [
     "public",
 ]
 
-# Django's model backend, reading a signed-in user's profile and permissions with fewer queries.
-AUTHENTICATION_BACKENDS = ["config.auth.Backend"]
+# django-axes refuses logins while an account or address is locked out; then Django's model backend,
+# reading a signed-in user's profile and permissions with fewer queries.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "config.auth.Backend"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -69,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lock-out into its page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -168,6 +172,19 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_RENEW_AFTER = int(os.environ.get("SESSION_RENEW_AFTER", "300"))
 # However active the user, a session ends this many seconds after signing in (config.middleware).
 SESSION_ABSOLUTE_AGE = int(os.environ.get("SESSION_ABSOLUTE_AGE", str(24 * 3600)))
+# Login lock-out (django-axes; review/lockouts.py): after AXES_FAILURE_LIMIT failed logins for one account
+# (from any address) or from one address (to any account), logins are refused for AXES_COOLOFF_MINUTES.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Attempts refused while locked are not counted, so the time the page gives stays true and an
+# attacker cannot keep the owner locked out for ever.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "review.lockouts.lockout_response"
+if env_bool("BEHIND_PROXY", False):
+    # Behind one reverse proxy every request comes from its address: count the client's, as the proxy saw it.
+    AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "1"))
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -1,9 +1,11 @@
 """Admin for the review workflow; signatures and audit events are read-only, state changes go through services."""
 
+from axes import admin as axes_admin
+from axes.models import AccessAttempt
 from django.contrib import admin
 
 from content.admin import ReadOnlyAdmin
-from review import services
+from review import lockouts, services
 from review.models import (
     AuditEvent, Comment, FindingJustification, ReviewerProfile, ReviewPolicy, Signature, Workflow,
 )
@@ -79,3 +81,24 @@ class FindingJustificationAdmin(ReadOnlyAdmin):
     list_select_related = ["revision", "author"]
     search_fields = ["rule", "text", "justification"]
     readonly_fields = [f.name for f in FindingJustification._meta.fields]
+
+
+# django-axes' list of failed logins, whose removal lifts a lock-out: through `lockouts.lift`, so that
+# each removal is an audit event naming the administrator.
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
+    actions = ["lift_lockout", *axes_admin.AccessAttemptAdmin.actions]
+
+    @admin.action(description="Lift the lock-out (remove these failed attempts)", permissions=["delete"])
+    def lift_lockout(self, request, queryset):
+        count = lockouts.lift(queryset, actor=request.user)
+        self.message_user(request, f"Lifted: {count} record(s) of failed logins removed. Those sign-ins work again.")
+
+    def delete_model(self, request, obj):
+        lockouts.lift(AccessAttempt.objects.filter(pk=obj.pk), actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        lockouts.lift(queryset, actor=request.user)

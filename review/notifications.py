@@ -90,14 +90,19 @@ def _details(action: str, workflow, actor) -> dict:
     return {}
 
 
-def send(subject: str, to: list[str], context: dict) -> bool:
+def queue_email(subject: str, to: list[str], context: dict, *, template: str) -> None:
+    """Send an email of another kind than the workflow's (`template`.txt and .html) once the transaction commits."""
+    transaction.on_commit(lambda: send(subject, to, context, template=template))
+
+
+def send(subject: str, to: list[str], context: dict, *, template: str = "review/email/notification") -> bool:
     try:
         message = EmailMultiAlternatives(
             subject=subject,
-            body=render_to_string("review/email/notification.txt", context),
+            body=render_to_string(f"{template}.txt", context),
             to=to,
         )
-        message.attach_alternative(render_to_string("review/email/notification.html", context), "text/html")
+        message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
         message.send()
         return True
     except Exception as exc:  # the action stands; an administrator sees the failure

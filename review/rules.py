@@ -270,7 +270,8 @@ def reviewers_who_may_act():
     from django.contrib.auth import get_user_model
 
     today = timezone.localdate()
-    return (get_user_model().objects.with_perm("review.sign_post", is_active=True)
+    # The backend that holds permissions: django-axes' backend, listed before it, only refuses locked-out logins.
+    return (get_user_model().objects.with_perm("review.sign_post", is_active=True, backend="config.auth.Backend")
             .filter(reviewer_profile__is_active=True)
             .filter(Q(reviewer_profile__verified_until__isnull=True) | Q(reviewer_profile__verified_until__gte=today))
             .select_related("reviewer_profile").order_by("reviewer_profile__display_name"))
