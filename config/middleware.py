@@ -1,4 +1,4 @@
-"""Middleware of our own: session lifetime, and refusing unreadable input.
+"""Middleware of our own: session lifetime, refusing unreadable input, and a 503 page when the database fails.
 
 Sessions slide: they renew their expiry at most every few minutes, not on every request. Renewing on
 every request (SESSION_SAVE_EVERY_REQUEST) is an UPDATE and a commit on every page a signed-in user
@@ -8,11 +8,18 @@ SESSION_ABSOLUTE_AGE seconds after signing in, however active the user.
 """
 
 import codecs
+import logging
 import time
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.sessions.backends.base import UpdateError
+from django.db import DatabaseError, OperationalError
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
 
 RENEWED_AT = "_renewed_at"
 SIGNED_IN_AT = "_signed_in_at"
@@ -24,19 +31,33 @@ class SessionRenewalMiddleware:
 
     def __call__(self, request):
         session = request.session
-        signed_in_at = session.get(SIGNED_IN_AT)
-        if signed_in_at is not None and time.time() - signed_in_at > settings.SESSION_ABSOLUTE_AGE:
-            logout(request)  # empties the session: the user signs in again
+        try:  # the first to read the session, outside any view
+            signed_in_at = session.get(SIGNED_IN_AT)
+            if signed_in_at is not None and time.time() - signed_in_at > settings.SESSION_ABSOLUTE_AGE:
+                logout(request)  # empties the session: the user signs in again
+        except DatabaseError as exc:
+            if not database_unavailable(exc):
+                raise
+            return database_unavailable_response(exc)
         response = self.get_response(request)
         # Only a session that exists and holds something (a signed-in user); an anonymous reader has none.
         if session.session_key is None or not session.keys():
             return response
+        untouched = not session.modified
         now = int(time.time())
         if SESSION_KEY in session and SIGNED_IN_AT not in session:
             # Signing in empties or renews the session (django.contrib.auth.login): this is its first response.
             session[SIGNED_IN_AT] = now
         if now - session.get(RENEWED_AT, 0) >= settings.SESSION_RENEW_AFTER:
             session[RENEWED_AT] = now  # marks the session modified: SessionMiddleware saves it and resets the expiry
+        if untouched and session.modified and response.status_code < 500:
+            # Only our bookkeeping changed. Write it now, where a database that refuses writes costs the
+            # renewal and not the page (SessionMiddleware would answer 400); SessionMiddleware then writes
+            # it once more as it sets the renewed cookie.
+            try:
+                session.save()
+            except UpdateError:
+                session.modified = False
         return response
 
 
@@ -81,3 +102,39 @@ def _codec_name(charset: str) -> str | None:
 
 def bad_request(request, problem: str):
     return render(request, "400.html", {"problem": problem}, status=400)
+
+
+# PostgreSQL's read_only_sql_transaction: a standby, or default_transaction_read_only. Psycopg raises it as
+# an InternalError, Django as its own, caused by psycopg's (which carries the SQLSTATE).
+READ_ONLY_SQLSTATE = "25006"
+RETRY_AFTER_SECONDS = 60
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` says the database is down, unreachable, busy or refusing writes, not that a query is wrong."""
+    if isinstance(exc, OperationalError):
+        return True
+    return isinstance(exc, DatabaseError) and getattr(exc.__cause__, "sqlstate", None) == READ_ONLY_SQLSTATE
+
+
+def database_unavailable_response(exc: BaseException) -> HttpResponse:
+    """The 503 page, rendered without the request: its context (user, messages) would ask the database."""
+    logger.error("Database unavailable: %s", exc, exc_info=exc)
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A database that is down or refuses writes gives a 503 page that says nothing was saved, not a bare 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if database_unavailable(exception):
+            return database_unavailable_response(exception)
+        return None

@@ -63,6 +63,7 @@ AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "config.auth.B
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.SessionRenewalMiddleware",
