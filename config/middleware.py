@@ -38,7 +38,7 @@ class SessionRenewalMiddleware:
         except DatabaseError as exc:
             if not database_unavailable(exc):
                 raise
-            return database_unavailable_response(exc)
+            return database_unavailable_response(exc, request)
         response = self.get_response(request)
         # Only a session that exists and holds something (a signed-in user); an anonymous reader has none.
         if session.session_key is None or not session.keys():
@@ -117,10 +117,23 @@ def database_unavailable(exc: BaseException) -> bool:
     return isinstance(exc, DatabaseError) and getattr(exc.__cause__, "sqlstate", None) == READ_ONLY_SQLSTATE
 
 
-def database_unavailable_response(exc: BaseException) -> HttpResponse:
+# Form fields that carry no typed text (the page's own bookkeeping), left off the 503 page's copy.
+NOT_TYPED = {"action", "next", "expected_state", "expected_revision", "base_revision", "exact", "prefix", "suffix",
+             "start", "end", "attest", "checklist", "acknowledged", "reviewer", "hero"}
+
+
+def typed_text(request) -> list[tuple[str, str]]:
+    """What the user typed into the form they sent, so that the 503 page can give it back."""
+    if request is None or request.method != "POST" or request.content_type not in RequestInputMiddleware.FORM_TYPES:
+        return []
+    return [(name, value) for name, value in request.POST.items()
+            if value.strip() and name not in NOT_TYPED and "password" not in name and not name.startswith("csrf")]
+
+
+def database_unavailable_response(exc: BaseException, request=None) -> HttpResponse:
     """The 503 page, rendered without the request: its context (user, messages) would ask the database."""
     logger.error("Database unavailable: %s", exc, exc_info=exc)
-    response = HttpResponse(render_to_string("503.html"), status=503)
+    response = HttpResponse(render_to_string("503.html", {"sent": typed_text(request)}), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
@@ -136,5 +149,5 @@ class DatabaseUnavailableMiddleware:
 
     def process_exception(self, request, exception):
         if database_unavailable(exception):
-            return database_unavailable_response(exception)
+            return database_unavailable_response(exception, request)
         return None

@@ -48,12 +48,13 @@ def renewal_due():
     return mock.patch("config.middleware.time.time", return_value=later)
 
 
-def assert_unavailable_page(response):
+def assert_unavailable_page(response, typed=()):
     assert response.status_code == 503
     page = response.content.decode()
-    assert "Nothing was saved" in page
-    assert "Back button" in page  # how to get the typed text back
+    assert "Nothing was saved" in page and "<h1>" in page  # a page of the site
     assert response["Retry-After"]
+    for text in typed:  # given back, to copy
+        assert f">{text}</textarea>" in page
 
 
 def check_writes_are_503_and_reads_work(client, author, reviewer, post_in, refused):
@@ -66,7 +67,7 @@ def check_writes_are_503_and_reads_work(client, author, reviewer, post_in, refus
     with refused():
         response = client.post(reverse("editor:post_create"),
                                {"title": "Written offline", "summary": "", "body": "Every word kept.", "action": "save"})
-        assert_unavailable_page(response)
+        assert_unavailable_page(response, typed=["Written offline", "Every word kept."])
 
         with renewal_due():
             assert client.get("/editor/").status_code == 200  # renewing the session is skipped, not fatal
@@ -78,7 +79,7 @@ def check_writes_are_503_and_reads_work(client, author, reviewer, post_in, refus
     client.get("/review/")
     with refused():
         response = client.post(reverse("review:comment", args=[in_review.pk]), {"body": "Check the dose."})
-        assert_unavailable_page(response)
+        assert_unavailable_page(response, typed=["Check the dose."])
         with renewal_due():
             assert client.get(reverse("review:post", args=[in_review.pk])).status_code == 200
     assert not Comment.objects.exists()
@@ -112,5 +113,6 @@ def test_a_database_that_is_down_gives_the_503_page_not_a_bare_error(client, aut
 def test_an_anonymous_login_while_writes_are_refused_is_the_503_page(client, author):
     with writes_refused():
         response = client.post("/accounts/login/", {"username": "author", "password": PASSWORD})
-    assert_unavailable_page(response)
+    assert_unavailable_page(response, typed=["author"])
+    assert PASSWORD not in response.content.decode()
 
