@@ -12,7 +12,7 @@ Public interface (pure functions unless noted):
 - ``claim_sentences(text) -> list[ClaimSentence]`` — every sentence with a number or an
   outcome claim, and whether it cites a source in the same sentence.
 
-The rules live in ``content/claims_rules.toml`` (see its header for the fields).
+The rules live in ``claims/rules.toml`` (see its header for the fields).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from typing import Iterable
 
 logger = logging.getLogger(__name__)
 
-RULES_FILE = Path(__file__).with_name("claims_rules.toml")
+RULES_FILE = Path(__file__).with_name("rules.toml")
 SEVERITIES = ("block", "warn")
 SCOPES = ("text", "image")
 KINDS = ("words", "pattern", "outcome_number")
@@ -728,7 +728,7 @@ def load_rules(path: str | Path) -> tuple[Rule, ...]:
 
 @functools.cache
 def shipped_rules() -> tuple[Rule, ...]:
-    """The rules in content/claims_rules.toml, read once per process."""
+    """The rules in claims/rules.toml, read once per process."""
     return load_rules(RULES_FILE)
 
 
@@ -813,7 +813,7 @@ def active_rules() -> tuple[Rule, ...]:
     """The rules in force: file, settings and admin overrides (one cheap query when nothing changed)."""
     from django.db.models import Count, Max
 
-    from content.models import ClaimRuleOverride
+    from claims.models import ClaimRuleOverride
 
     disabled, extra = _settings()
     base = _all_configured(extra)
