@@ -218,3 +218,5 @@ LOGGING = {
 # replacement rules in the format of claims/rules.toml. Admin overrides win over both.
 CLAIMS_RULES_DISABLED = env_list("CLAIMS_RULES_DISABLED", "")
 CLAIMS_EXTRA_RULES_FILE = os.environ.get("CLAIMS_EXTRA_RULES_FILE", "")
+# The sentence classifier beside the rules (claims/classifier.py); off leaves the rules alone.
+CLAIMS_CLASSIFIER = env_bool("CLAIMS_CLASSIFIER", True)
