@@ -1,7 +1,7 @@
 """The claims app takes over two tables that content and review created before it existed.
 
 Nothing moves in the database: the models keep their tables (`Meta.db_table`), this migration only
-adds them to the claims app's state, and content 0005 and review 0008 drop them from theirs. Their
+adds them to the claims app's state, and content 0005 and review 0009 drop them from theirs. Their
 content types are relabelled so permissions granted on them and the admin's history follow them.
 """
 

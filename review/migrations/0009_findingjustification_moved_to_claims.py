@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("review", "0007_workflow_desk_idx"),
+        ("review", "0008_workflow_review_due_at"),
         ("claims", "0001_initial"),
     ]
 
