@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "content",
+    "claims",
     "review",
     "editor",
     "public",
@@ -234,7 +235,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# Claims linter (content/claims.py): rule ids to switch off, and a TOML file of extra or
-# replacement rules in the format of content/claims_rules.toml. Admin overrides win over both.
+# Claims linter (claims/linter.py): rule ids to switch off, and a TOML file of extra or
+# replacement rules in the format of claims/rules.toml. Admin overrides win over both.
 CLAIMS_RULES_DISABLED = env_list("CLAIMS_RULES_DISABLED", "")
 CLAIMS_EXTRA_RULES_FILE = os.environ.get("CLAIMS_EXTRA_RULES_FILE", "")
+# The sentence classifier beside the rules (claims/classifier.py); off leaves the rules alone.
+CLAIMS_CLASSIFIER = env_bool("CLAIMS_CLASSIFIER", True)

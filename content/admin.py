@@ -1,8 +1,8 @@
-"""Admin for posts and revisions (read-only: revisions are immutable) and for claims-linter rule overrides."""
+"""Admin for posts, revisions and pictures (read-only: revisions and pictures are immutable)."""
 
 from django.contrib import admin
 
-from content.models import ClaimRuleOverride, Image, Post, Revision
+from content.models import Image, Post, Revision
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -50,30 +50,6 @@ class PostAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # new posts start in the editor, where they get a workflow and an audit event
-
-
-@admin.register(ClaimRuleOverride)
-class ClaimRuleOverrideAdmin(admin.ModelAdmin):
-    list_display = ["rule_id", "enabled", "severity", "group", "updated_at"]
-    list_filter = ["enabled", "severity"]
-    search_fields = ["rule_id", "words", "message", "reason"]
-    readonly_fields = ["updated_at", "shipped_rule"]
-    fieldsets = [
-        (None, {"fields": ["rule_id", "enabled", "reason", "shipped_rule"]}),
-        ("Matching (leave empty to keep the shipped rule's)", {"fields": ["words", "pattern"]}),
-        ("What the writer sees", {"fields": ["severity", "message", "source", "group"]}),
-        (None, {"fields": ["updated_at"]}),
-    ]
-
-    @admin.display(description="shipped rule")
-    def shipped_rule(self, obj):
-        from content import claims
-
-        rule = next((r for r in claims.shipped_rules() if obj and r.id == obj.rule_id), None)
-        if rule is None:
-            return "— (a rule of this installation)"
-        matcher = ", ".join(rule.words) if rule.words else rule.pattern or "built-in check"
-        return f"{rule.severity}: {matcher} — {rule.message} [{rule.source}]"
 
 
 @admin.register(Image)

@@ -7,7 +7,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from content import claims, images
+from claims import linter
+from content import images
 from content.models import Image
 from review import rules
 
@@ -46,7 +47,7 @@ def _alt_for_markdown(alt: str) -> str:
 
 def picture_findings(image: Image) -> list[dict]:
     """The claims check of a picture's alt text, caption and file name, as the body will carry them."""
-    return [f.to_dict() for f in claims.lint(insertable(image)["markdown"], rules=claims.active_rules())]
+    return [f.to_dict() for f in linter.lint(insertable(image)["markdown"], rules=linter.active_rules())]
 
 
 def _wants_json(request) -> bool:

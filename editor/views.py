@@ -13,7 +13,7 @@ from content.services import check_body_size
 from editor import selectors
 from editor.forms import PostForm, ScheduleForm
 from editor.textdiff import diff_stats, mark_quotes, word_diff
-from review import findings as claim_findings
+from claims import findings as claim_findings
 from review import messages as review_messages
 from review import rules, services
 from review.actions import EDITOR_ACTIONS, allowed_actions

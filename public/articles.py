@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from content import claims
+from claims import linter
 from content.models import Post
 from review.selectors import PublicReview, public_post_count, public_posts, public_reviews_for
 
@@ -76,7 +76,7 @@ def sources_of(revision) -> list[Source]:
         found = [
             Source(text=_EMPHASIS.sub(r"\2", c.text).strip() if c.kind in ("footnote", "reference", "link") else "",
                    url=c.url, doi=c.doi)
-            for c in claims.citations(revision.body)
+            for c in linter.citations(revision.body)
             if c.url or c.doi or (c.kind == "footnote" and c.text.strip())
         ]
         cache.set(key, found, None)

@@ -7,7 +7,7 @@ from django.contrib import admin
 from content.admin import ReadOnlyAdmin
 from review import lockouts, services
 from review.models import (
-    AuditEvent, Comment, FindingJustification, ReviewerProfile, ReviewPolicy, Signature, Workflow,
+    AuditEvent, Comment, ReviewerProfile, ReviewPolicy, Signature, Workflow,
 )
 
 
@@ -73,14 +73,6 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_filter = ["action"]
     list_select_related = ["post__current_revision"]
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
-
-
-@admin.register(FindingJustification)
-class FindingJustificationAdmin(ReadOnlyAdmin):
-    list_display = ["rule", "text", "revision", "author", "created_at"]
-    list_select_related = ["revision", "author"]
-    search_fields = ["rule", "text", "justification"]
-    readonly_fields = [f.name for f in FindingJustification._meta.fields]
 
 
 # django-axes' list of failed logins, whose removal lifts a lock-out: through `lockouts.lift`, so that

@@ -9,12 +9,13 @@ from pathlib import Path
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from content import claims
+from claims import linter
+from claims.models import FindingJustification
 from content import images
 from content.models import Image, Post
 from review import audit, findings, signing
 from review.diffing import reader_text, word_diff
-from review.models import FindingJustification, Signature
+from review.models import Signature
 
 
 def _when(value):
@@ -38,7 +39,7 @@ def build(post: Post) -> dict:
     signatures = list(Signature.objects.filter(revision__post=post).select_related("revision").order_by("signed_at"))
     comments = list(post.comments.select_related("author", "revision", "resolved_by").order_by("created_at"))
     events = list(post.audit_events.order_by("seq"))
-    rules = claims.active_rules()
+    rules = linter.active_rules()
     justifications: dict[int, list] = {}
     for j in FindingJustification.objects.filter(revision__post=post).select_related("author").order_by("created_at"):
         justifications.setdefault(j.revision_id, []).append(findings.justification_record(j))

@@ -1,124 +1,29 @@
-"""The claims linter's findings on a post's text, the writer's justifications of `block` ones, and the reviewer's acknowledgements of `warn` ones.
+"""What the review workflow does with the claims check: the warnings a signer must acknowledge, and their sealed record.
 
-Every finding has a stable key within one revision, "<field>:<rule>:<start>:<end>" (code points into
-the field), which forms, the submit gate and the signature's sealed details all use.
+The claims side (findings per field, keys, justifications, rows for pages) lives in `claims.findings`;
+its names are imported here so the workflow's services and views reach the check through one module.
 """
 
-from dataclasses import dataclass
-
-from content import claims
-
-FIELDS = ("title", "summary", "body")
-FIELD_LABELS = {"title": "Title", "summary": "Summary", "body": "Body"}
-
-
-@dataclass(frozen=True)
-class FieldFinding:
-    """One linter finding in one field of the text."""
-
-    field: str
-    finding: claims.Finding
-
-    @property
-    def key(self) -> str:
-        f = self.finding
-        return f"{self.field}:{f.rule}:{f.start}:{f.end}"
-
-    @property
-    def field_label(self) -> str:
-        return FIELD_LABELS[self.field]
-
-    rule = property(lambda self: self.finding.rule)
-    severity = property(lambda self: self.finding.severity)
-    text = property(lambda self: self.finding.text)
-    start = property(lambda self: self.finding.start)
-    end = property(lambda self: self.finding.end)
-    message = property(lambda self: self.finding.message)
-    source = property(lambda self: self.finding.source)
-
-    @property
-    def is_block(self) -> bool:
-        return self.finding.severity == "block"
-
-    @property
-    def is_warn(self) -> bool:
-        return self.finding.severity == "warn"
-
-    def to_dict(self) -> dict:
-        return {"key": self.key, "field": self.field, **self.finding.to_dict()}
-
-
-def text_findings(*, title: str = "", summary: str = "", body: str = "", rules=None) -> list[FieldFinding]:
-    """Findings in title, summary and body, in that order; `rules` defaults to the installation's active rules."""
-    rules = claims.active_rules() if rules is None else rules
-    found = []
-    for field, text in (("title", title), ("summary", summary), ("body", body)):
-        found += [FieldFinding(field, f) for f in claims.lint(text or "", rules=rules)]
-    return found
-
-
-def revision_findings(revision, rules=None) -> list[FieldFinding]:
-    if revision is None:
-        return []
-    return text_findings(title=revision.title, summary=revision.summary, body=revision.body, rules=rules)
-
-
-def justification_key(justification) -> str:
-    return f"{justification.field}:{justification.rule}:{justification.start}:{justification.end}"
-
-
-def justifications_by_key(revision) -> dict[str, object]:
-    from review.models import FindingJustification
-
-    if revision is None:
-        return {}
-    return {justification_key(j): j for j in
-            FindingJustification.objects.filter(revision=revision).select_related("author")}
-
-
-def unjustified_blocks(findings: list[FieldFinding], justified_keys) -> list[FieldFinding]:
-    return [f for f in findings if f.is_block and f.key not in justified_keys]
-
-
-def describe(findings: list[FieldFinding]) -> str:
-    """One line a writer can act on: which wording, where, and which rule."""
-    return "; ".join(f"“{f.text}” ({f.field_label.lower()}, {f.rule})" for f in findings)
-
-
-def justification_record(j) -> dict:
-    return {
-        "field": j.field, "rule": j.rule, "text": j.text, "start": j.start, "end": j.end,
-        "justification": j.justification, "author": j.author.get_username(),
-        "created_at": j.created_at.isoformat(),
-    }
+from claims.findings import (  # noqa: F401 (the workflow's interface to the claims check)
+    FIELD_LABELS,
+    FIELDS,
+    FieldFinding,
+    FindingRow,
+    claim_sentences,
+    describe,
+    justification_key,
+    justification_record,
+    justifications_by_key,
+    revision_findings,
+    rows,
+    text_findings,
+    unjustified_blocks,
+)
 
 
 def acknowledgement_record(f: FieldFinding) -> dict:
     return {"key": f.key, "field": f.field, "rule": f.rule, "severity": f.severity, "text": f.text,
             "start": f.start, "end": f.end, "message": f.message, "source": f.source}
-
-
-def claim_sentences(revision) -> list[claims.ClaimSentence]:
-    """Sentences of the body with a number or an outcome claim, and whether each cites a source."""
-    if revision is None:
-        return []
-    return [s for s in claims.claim_sentences(revision.body) if s.has_number or s.has_outcome]
-
-
-@dataclass(frozen=True)
-class FindingRow:
-    """A finding as a page shows it: with the justification recorded for it, or the one being typed."""
-
-    finding: FieldFinding
-    justification: object = None  # a FindingJustification
-    typed: str = ""
-    needs_reason: bool = False
-
-
-def rows(found, *, justified=None, typed=None, blocked=()) -> list[FindingRow]:
-    justified, typed = justified or {}, typed or {}
-    blocked_keys = {f.key for f in blocked}
-    return [FindingRow(f, justified.get(f.key), typed.get(f.key, ""), f.key in blocked_keys) for f in found]
 
 
 def to_acknowledge(found: list[FieldFinding], justified) -> list[FieldFinding]:

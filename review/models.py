@@ -364,31 +364,3 @@ class AuditHead(models.Model):
 
     def __str__(self):
         return f"audit head #{self.seq}"
-
-
-class FindingJustification(ImmutableModel):
-    """A writer's reason for keeping wording the claims linter blocks, on one revision; never changed once written.
-
-    Positions are code points into the revision's field (`title`, `summary` or `body`), as the linter gives them.
-    """
-
-    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="finding_justifications")
-    field = models.CharField(max_length=10, default="body")
-    rule = models.CharField(max_length=100)
-    text = models.TextField()
-    start = models.PositiveIntegerField()
-    end = models.PositiveIntegerField()
-    justification = models.TextField()
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["revision", "field", "start"]
-        constraints = [
-            models.UniqueConstraint(fields=["revision", "field", "rule", "start", "end"],
-                                    name="justification_once_per_finding"),
-            models.CheckConstraint(condition=~models.Q(justification=""), name="justification_not_empty"),
-        ]
-
-    def __str__(self):
-        return f"{self.rule} “{self.text}” on v{self.revision.number}"

@@ -5,9 +5,10 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
+from claims.models import FindingJustification
 from content.models import Post
 from review import audit, findings, messages, notifications
-from review.models import FindingJustification, Workflow
+from review.models import Workflow
 from review.services.errors import StaleAction, SubmitBlocked, WorkflowError
 
 

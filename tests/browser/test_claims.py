@@ -4,8 +4,9 @@ and the doctor must acknowledge the warning before signing."""
 
 from playwright.sync_api import expect
 
+from claims.models import FindingJustification
 from content.models import Post
-from review.models import FindingJustification, Signature
+from review.models import Signature
 from review.states import State
 from tests.browser.steps import open_signing_panel
 

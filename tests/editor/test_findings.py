@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from review import findings
-from review.models import FindingJustification
+from claims.models import FindingJustification
 from review.states import State
 from tests.factories import make_post
 

@@ -68,7 +68,7 @@ def test_sources_are_found_once_per_content_hash_and_markdown_is_never_rendered(
     post = published(body=CITED_BODY)
 
     with mock.patch("content.rendering.render_markdown", side_effect=AssertionError("rendered per request")), \
-            mock.patch.object(articles.claims, "citations", wraps=articles.claims.citations) as found:
+            mock.patch.object(articles.linter, "citations", wraps=articles.linter.citations) as found:
         for _ in range(3):
             assert client.get(f"/blog/{post.slug}/").status_code == 200
 

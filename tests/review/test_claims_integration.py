@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from claims.models import FindingJustification
 from content.models import ImmutableError
 from review import findings, queue, services, signing
-from review.models import ReviewPolicy, AuditEvent, FindingJustification, Workflow
+from review.models import AuditEvent, ReviewPolicy, Workflow
 from review.states import State
 from tests.factories import PASSWORD, make_post
 

@@ -12,11 +12,23 @@ Public interface (pure functions unless noted):
 - ``claim_sentences(text) -> list[ClaimSentence]`` — every sentence with a number or an
   outcome claim, and whether it cites a source in the same sentence.
 
-The rules live in ``content/claims_rules.toml`` (see its header for the fields).
+Rules give exact spans, their source and `block` severity. Beside them, the sentence classifier
+(claims/classifier.py) reads every sentence: where it reads a sentence as risky and no rule matched,
+it adds a `warn` finding naming the family (rule id ``classifier``); where it reads a rule's match as
+plainly acceptable (a harmless sense of the word), that match is dropped unless the rule says
+``overrule = false``. Claims that are denied, quoted, made conditional or attributed to others as a
+warning are mentions, not claims, for both; claims made through negation ("no other clinic …",
+"nothing beats …") have rules of their own.
+
+Every step is linear in the length of the text (a "sentence" longer than MAX_SEGMENT is read in
+pieces), so a 200 KB body of any shape is checked in well under a second.
+
+The rules live in ``claims/rules.toml`` (see its header for the fields).
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
 import re
@@ -29,7 +41,7 @@ from typing import Iterable
 
 logger = logging.getLogger(__name__)
 
-RULES_FILE = Path(__file__).with_name("claims_rules.toml")
+RULES_FILE = Path(__file__).with_name("rules.toml")
 SEVERITIES = ("block", "warn")
 SCOPES = ("text", "image")
 KINDS = ("words", "pattern", "outcome_number")
@@ -104,6 +116,7 @@ class Rule:
     negatable: bool = True
     scope: str = "text"
     filenames: bool = False
+    overrule: bool = True  # whether the classifier may drop a match it reads as plainly acceptable
 
     @classmethod
     def from_dict(cls, data: dict, *, origin: str = "rules file") -> Rule:
@@ -152,6 +165,7 @@ class Rule:
             negatable=bool(data.get("negatable", True)),
             scope=scope,
             filenames=bool(data.get("filenames", False)),
+            overrule=bool(data.get("overrule", True)),
         )
         try:  # compile now so a bad expression is reported where it was written
             rule.regex, rule.requires_regex, rule.unless_regexes
@@ -169,20 +183,62 @@ class Rule:
         if self.kind == "outcome_number":
             return None
         if self.pattern:
-            return re.compile(self.pattern, re.IGNORECASE)
+            return _compile_folded(expand_fragments(self.pattern))
         alternatives = sorted((_phrase_regex(w, self.inflect) for w in self.words), key=len, reverse=True)
-        return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+        return _compile_folded(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
 
     @cached_property
     def requires_regex(self) -> re.Pattern | None:
-        return re.compile(self.requires, re.IGNORECASE) if self.requires else None
+        return _compile_folded(self.requires) if self.requires else None
 
     @cached_property
     def unless_regexes(self) -> tuple[re.Pattern, ...]:
-        return tuple(re.compile(u, re.IGNORECASE) for u in self.unless)
+        return tuple(_compile_folded(u) for u in self.unless)
 
 
 # --------------------------------------------------------------------------- word matching
+
+# Named pieces a rule's pattern may use as @name@ (a rules file or an admin override alike).
+MONEY = (
+    r"(?:(?:[$£€¥₹₩฿]|S\$|US\$|HK\$|A\$|NZ\$|C\$|RM|Rp|SGD|USD|GBP|EUR|MYR|INR|HKD|AUD|JPY|CNY|RMB|THB|IDR|PHP|₱)"
+    r"\s?\d[\d,]*(?:\.\d+)?(?:\s?[km]\b)?"
+    r"|\b\d[\d,]*(?:\.\d+)?\s?(?:dollars?|bucks|pounds?|quid|euros?|ringgit|yen|yuan|rupees?|baht|won|pesos?|rupiah)\b)"
+)
+NUMBER_WORD = (
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty"
+    r"|seventy|eighty|ninety|a\s+hundred|hundred|a\s+dozen|dozens?|a\s+few|several)"
+)
+FRAGMENTS = {"money": MONEY, "number_word": NUMBER_WORD}
+
+
+def _compile_folded(pattern: str) -> re.Pattern:
+    """A rule's pattern, matched case-insensitively against lower-cased text (`fold`).
+
+    Python's re.IGNORECASE makes these long alternations about ten times slower; lower-casing the
+    pattern's letters (never an escape such as \\S or \\B) and the text once gives the same matches.
+    """
+    re.compile(pattern, re.IGNORECASE)  # report a bad expression as written
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern[i] == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        out.append(pattern[i].lower())
+        i += 1
+    return re.compile("".join(out))
+
+
+def fold(text: str) -> str:
+    """Lower case with every position kept (a character whose lower case is longer stays as it is)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def expand_fragments(pattern: str) -> str:
+    return re.sub(r"@(\w+)@", lambda m: FRAGMENTS.get(m.group(1), m.group()), pattern)
 
 _SPACE_SEP = r"[\s\-\u2010\u2011]+"
 _HYPHEN_SEP = r"[\s\-\u2010\u2011]?"
@@ -223,28 +279,34 @@ def _phrase_regex(phrase: str, inflect: bool) -> str:
 
 # --------------------------------------------------------------------------- Markdown → prose view
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[^\n]*$|\Z)", re.M | re.S)
+# Patterns are written so that no position is scanned more than a bounded number of times: runs are
+# possessive (`++`), a bracket's text stops at the next bracket, titles are bounded. The shapes in
+# claims/shapes.py (a body of backticks, of "[", of "![" …) took minutes with the earlier patterns.
+_FENCE = re.compile(r"^ {0,3}(`{3,}+|~{3,}+)[^\n]*+\n.*?(?:^ {0,3}\1[^\n]*$|\Z)", re.M | re.S)
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _DEFINITION = re.compile(r"^ {0,3}\[(\^?)([^\]\n]+)\]:[ \t]*([^\n]*(?:\n(?:[ ]{2,}|\t)[^\n]*)*)", re.M)
 _IMAGE = re.compile(
-    r"!\[(?P<alt>[^\]\n]*)\]"
-    r"(?:\(\s*<?(?P<src>[^\s)>]*)>?(?:\s+(?P<q>[\"'(])(?P<title>[^\n]*?)[\"')])?\s*\)|\[[^\]\n]*\])"
+    r"!\[(?P<alt>[^\[\]\n]*)\]"
+    r"(?:\(\s*<?(?P<src>[^\s)>]*)>?(?:\s+(?P<q>[\"'(])(?P<title>[^\n]{0,500}?)[\"')])?\s*\)|\[[^\[\]\n]*\])"
 )
-_INLINE_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]\n]*)\]\((?P<dest>[^()\s\n]*(?:\([^()\s\n]*\)[^()\s\n]*)*)(?:\s+[\"'(][^\n]*?[\"')])?\s*\)")
-_REF_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]\^\n][^\]\n]*)\]\[(?P<ref>[^\]\n]*)\]")
-_FOOTNOTE_REF = re.compile(r"\[\^(?P<id>[^\]\s]+)\](?!:)")
-_AUTOLINK = re.compile(r"<(?:https?://|mailto:|doi:)[^>\s]*>", re.I)
+_INLINE_LINK = re.compile(
+    r"(?<!!)\[(?P<text>[^\[\]\n]*)\]\((?P<dest>[^()\s\n]*+(?:\([^()\s\n]*+\)[^()\s\n]*+)*+)"
+    r"(?:\s+[\"'(][^\n]{0,500}?[\"')])?\s*\)"
+)
+_REF_LINK = re.compile(r"(?<!!)\[(?P<text>[^\[\]\^\n][^\[\]\n]*)\]\[(?P<ref>[^\[\]\n]*)\]")
+_FOOTNOTE_REF = re.compile(r"\[\^(?P<id>[^\[\]\s]+)\](?!:)")
+_AUTOLINK = re.compile(r"<(?:https?://|mailto:|doi:)[^<>\s]*>", re.I)
 _BARE_URL = re.compile(r"\bhttps?://[^\s<>\"'\[\]]+[^\s<>\"'\[\].,;:!?)]", re.I)
 _BARE_DOI = re.compile(r"\b(?:doi:\s*)?(10\.\d{4,9}/[^\s\"<>\[\]]+[^\s\"<>\[\].,;:!?)])", re.I)
-_HTML_TAG = re.compile(r"</?[A-Za-z][^>\n]*>")
-_INLINE_CODE = re.compile(r"`+[^`\n]+`+")
+_HTML_TAG = re.compile(r"</?[A-Za-z][^<>\n]*>")
+_INLINE_CODE = re.compile(r"(?<!`)`++[^`\n]++`+")
 _EMPHASIS = re.compile(r"(?<!\w)[*_]+|[*_]+(?!\w)|~~")
 _LINE_MARKUP = re.compile(r"^ {0,3}(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+(?:\[[ xX]\][ \t]+)?|\d{1,9}[.)][ \t]+)", re.M)
 _BLOCK_START = re.compile(r"^ {0,3}(?:#{1,6}\s|>|[-*+]\s|\d{1,9}[.)]\s|\||!\[|```|~~~)")
 _HEADING = re.compile(r"^ {0,3}#{1,6}\s")
 _SETEXT = re.compile(r"^ {0,3}(?:=+|-+)\s*$")
 
-_SENTENCE_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]*_]*(?:\[\^[^\]\s]+\])*(?=\s|$)")
+_SENTENCE_END = re.compile(r"[.!?]++[\"'\u201d\u2019)\]*_]*+(?:\[\^[^\[\]\s]+\])*+(?=\s|$)")
 _ABBREVIATIONS = {
     "dr", "drs", "prof", "mr", "mrs", "ms", "st", "no", "nos", "vs", "e.g", "i.e", "eg", "ie", "etc", "al",
     "approx", "fig", "figs", "ca", "cf", "mt", "jr", "sr", "inc", "ltd", "co", "assoc", "dept", "vol", "p", "pp",
@@ -273,9 +335,7 @@ class _Document:
 
 
 def _blank(chars: list[str], start: int, end: int) -> None:
-    for i in range(start, end):
-        if chars[i] != "\n":
-            chars[i] = " "
+    chars[start:end] = ["\n" if c == "\n" else " " for c in chars[start:end]]
 
 
 def _prepare(text: str) -> _Document:
@@ -405,10 +465,29 @@ _POST_NEGATION = re.compile(
     r"(?:guaranteed|promised|assured|achieved|expected))\b",
     re.I,
 )
-# A sentence that talks about such claims with doubt is advice, not a claim.
+# How far before a match its clause is read for a negation (a clause is rarely longer).
+NEGATION_WINDOW = 160
+
+# A sentence that talks about such claims, rather than making one: a warning, doubt, or the rules themselves.
 _DOUBT = re.compile(
-    r"\b(?:wary|beware|sceptical|skeptical|cautious|caution|misleading|red\s+flags?|unrealistic|exaggerated"
-    r"|too\s+good\s+to\s+be\s+true|false\s+claims?|claims?\s+(?:of|that|like|such))\b",
+    r"\b(?:wary|beware|sceptical|skeptical|cautious|caution|careful|misleading|red\s+flags?|unrealistic|exaggerated"
+    r"|too\s+good\s+to\s+be\s+true|false\s+claims?|claims?\s+(?:of|that|like|such)|so-called"
+    r"|not\s+(?:allowed|permitted)|forbid\w*|prohibit\w*|banned|(?:do|does|did)\s+not\s+allow|don['\u2019]t\s+allow"
+    r"|may\s+not\s+(?:publish|show|advertise|use|claim|describe|call|compare|offer|reproduce|promise)"
+    r"|ask\s+(?:them\s+)?(?:for\s+the\s+evidence|what|where|who|how|for\s+evidence|to\s+explain))\b",
+    re.I,
+)
+# The claim belongs to someone else and the sentence reports or questions it.
+_ATTRIBUTED = re.compile(
+    r"\b(?:if|when|whenever|should)\s+(?:a|an|any|another|the|some|your|someone|anyone|somebody|anybody|they)?\s*"
+    r"(?:\w+\s+)?(?:clinics?|providers?|doctors?|practitioners?|websites?|sites?|adverts?|advertisements?|ads?"
+    r"|salons?|sellers?|brands?|products?|influencers?|someone|anyone|somebody|anybody|company|companies|pages?"
+    r"|posts?|reviews?|people)\b"
+    r"|\b(?:some|many|other|these|such)\s+(?:\w+\s+)?(?:clinics?|providers?|websites?|adverts?|advertisements?|ads"
+    r"|salons?|brands?|sellers?|influencers?|products?|marketers?)\s+(?:claim|say|promise|advertise|describe|call"
+    r"|suggest|boast|offer|tell)\w*\b"
+    r"|\b(?:advertisements?|adverts?|ads|claims|promises|websites|clinics|products)\s+(?:that|which)\s+"
+    r"(?:promise|claim|say|describe|call|offer|show|boast|suggest|guarantee)\w*\b",
     re.I,
 )
 _NEUTRAL_QUESTION = re.compile(
@@ -422,11 +501,12 @@ def _is_negator(token: str) -> bool:
 
 def _negated(sentence: str, start: int, end: int, other_matches: list[tuple[int, int]]) -> bool:
     """Whether the words before (or right after) a match, in the same clause, deny it."""
-    prefix = list(sentence[:start])
+    window_start = max(0, start - NEGATION_WINDOW)
+    prefix = list(sentence[window_start:start])
     for s, e in other_matches:  # "no side effects and no downtime": the first "no" is part of a claim
-        if e <= start:
-            for i in range(s, e):
-                prefix[i] = " "
+        if window_start < e <= start:
+            for i in range(max(s, window_start), e):
+                prefix[i - window_start] = " "
     prefix_text = "".join(prefix)
     breaks = list(_CLAUSE_BREAK.finditer(prefix_text))
     clause = prefix_text[breaks[-1].end() :] if breaks else prefix_text
@@ -437,7 +517,7 @@ def _negated(sentence: str, start: int, end: int, other_matches: list[tuple[int,
     for i, token in enumerate(window):
         if _is_negator(token) and (token, window[i + 1] if i + 1 < len(window) else "") not in _PSEUDO_NEGATIONS:
             return True
-    after = sentence[end:]
+    after = sentence[end : end + NEGATION_WINDOW]
     brk = _CLAUSE_BREAK.search(after)
     return bool(_POST_NEGATION.search(after[: brk.start()] if brk else after))
 
@@ -446,17 +526,34 @@ def _is_neutral_question(sentence: str) -> bool:
     return sentence.rstrip(" \"'\u201d\u2019*_").endswith("?") and bool(_NEUTRAL_QUESTION.match(sentence))
 
 
+def mentions_rather_than_claims(sentence: str) -> bool:
+    """Whether a sentence reports, questions, forbids or warns about a claim instead of making it."""
+    return bool(_DOUBT.search(sentence) or _ATTRIBUTED.search(sentence)) or _is_neutral_question(sentence)
+
+
 # --------------------------------------------------------------------------- outcome numbers and citations
 
-_PERCENT = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d+)?)\s?(?:%|per\s?cent\b|percent\b)", re.I)
+_WORD_PERCENT = (
+    r"(?:ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven"
+    r"|eight|nine))?"
+)
+_PERCENT = re.compile(
+    rf"(?<![\w.])(\d{{1,3}}(?:\.\d+)?|{_WORD_PERCENT})\s?(?:%|per\s?cent\b|percent\b)", re.I
+)
+_FRACTION = r"(?:half|a\s+half|one\s+half|a\s+third|one\s+third|two[\s-]thirds|a\s+quarter|one\s+quarter|three[\s-]quarters)"
 _MULTIPLIER = re.compile(
     r"(?:\b\d+(?:\.\d+)?\s?(?:x|\u00d7|times|-fold|fold)|\b(?:two|three|four|five|six|seven|eight|nine|ten)[\s-]*(?:times|fold)"
-    r"|\b(?:twice|thrice|double|triple))\s+(?:more|less|fewer|faster|better|greater|higher|lower|stronger|longer|as)\b",
+    r"|\b(?:twice|thrice|double|triple))\s+(?:more|less|fewer|faster|better|greater|higher|lower|stronger|longer|as)\b"
+    r"|\b(?:doubles?|doubled|doubling|triples?|tripled|tripling|quadruples?|quadrupled|halves|halved|halving)\b"
+    r"|\b(?:two|three|four|five|ten)fold\b|\b\d+-fold\b"
+    rf"|\bby\s+(?:up\s+to\s+|almost\s+|nearly\s+|over\s+|more\s+than\s+)?{_FRACTION}\b",
     re.I,
 )
 _NUMBER_WORD = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
 _PROPORTION = re.compile(
-    rf"\b{_NUMBER_WORD}\s+(?:out\s+of|in)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten|a\s+hundred|hundred)\b", re.I
+    rf"\b{_NUMBER_WORD}\s+(?:out\s+of|in)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten|a\s+hundred|hundred)\b"
+    rf"|\b{_FRACTION}\s+of\s+(?:our\s+|the\s+|all\s+)?(?:patients|people|clients|customers|users|women|men|those)\b",
+    re.I,
 )
 _EFFECT_AFTER = re.compile(
     r"^\s*(?:reduction|improvement|increase|decrease|drop|rise|boost|more|less|fewer|smaller|larger|lighter|better|faster"
@@ -466,13 +563,14 @@ _EFFECT_AFTER = re.compile(
 )
 _EFFECT_BEFORE = re.compile(
     r"\b(?:by|reduc\w*|improv\w*|increas\w*|boost\w*|cuts?|lower\w*|remov\w*|eliminat\w*|blocks?|heal\w*|destroy\w*"
-    r"|kills?|clear\w*|lift\w*|raise\w*)\b(?:\s+\w+){0,2}\s*$",
+    r"|kills?|clear\w*|lift\w*|raise\w*|fade\w*|drops?|falls?)\b(?:\s+\w+){0,2}\s*$",
     re.I,
 )
 _OUTCOME_WORDS = re.compile(
-    r"\b(?:saw|see|seen|sees|notic\w+|reported|reports?|improv\w*|satisf\w*|recommend\w*|clear(?:er|ed)|firmer|smoother"
+    r"\b(?:saw|see|seen|sees|notic\w+|reported|reports?|improv\w*|satisf\w*|recommend\w*|clear(?:er|ed)?|firmer|smoother"
     r"|results?|reduc\w*|fewer|less|better|success\w*|effective\w*|respond\w*|regrowth|benefit\w*|healed|happier|smaller"
-    r"|lighter|blocks?|remov\w*|cured?|recover\w*|responded|stopped|lost|los[et]|whiter|younger|brighter|slimmer)\b",
+    r"|lighter|blocks?|remov\w*|cured?|recover\w*|responded|stopped|lost|los[et]|whiter|younger|brighter|slimmer"
+    r"|stay\w*|fade\w*|difference|change\w*)\b",
     re.I,
 )
 _OUTCOME_CLAIM = re.compile(
@@ -481,21 +579,28 @@ _OUTCOME_CLAIM = re.compile(
     r"|effective|result|proven|clinically|stud|research|evidence|collagen)\w*",
     re.I,
 )
+# A source named in the sentence, in any style a clinic uses: footnotes ([^1], ¹), numbered
+# references ([2], [3, 4], (ref. 3)), author–year ((Lee et al., 2020), [Chan 2021]), reference
+# links, links to a URL or DOI, a DOI, PubMed and PMC identifiers.
 _CITATION_IN_SENTENCE = re.compile(
-    r"\[\^[^\]\s]+\](?!:)"  # footnote
-    r"|(?<!!)\[[^\]\^\n][^\]\n]*\]\[[^\]\n]*\]"  # reference link
-    r"|(?<!!)\[[^\]\n]*\]\(\s*<?(?:https?://|doi:|10\.\d{4,9}/)"  # inline link to a URL or DOI
-    r"|\bdoi:\s*10\.\d{4,9}/|\bhttps?://",
+    r"\[\^[^\[\]\s]+\](?!:)"  # footnote
+    r"|[\u00b9\u00b2\u00b3\u2070-\u2079]+(?!\w)"  # superscript footnote numbers
+    r"|\[\d{1,3}(?:\s*[,\u2013-]\s*\d{1,3})*\](?![(:\[])"  # numbered reference
+    r"|\(\s*(?:see\s+)?(?:refs?\.?|references?|sources?)\s*:?\s*\d{1,3}\w?\s*\)"
+    r"|[(\[][^()\[\]\n]{0,80}?\b(?:et\s+al\.?|[A-Z][\w'\u2019-]+(?:\s*(?:&|and)\s*[A-Z][\w'\u2019-]+)?),?\s+(?:19|20)\d{2}[a-z]?\b[^()\[\]\n]{0,80}[)\]]"
+    r"|(?<!!)\[[^\[\]\^\n][^\[\]\n]*\]\[[^\[\]\n]*\]"  # reference link
+    r"|(?<!!)\[[^\[\]\n]*\]\(\s*<?(?:https?://|doi:|10\.\d{4,9}/)"  # inline link to a URL or DOI
+    r"|\bdoi:\s*10\.\d{4,9}/|\b10\.\d{4,9}/\S|\bhttps?://|\bPMID:?\s*\d{5,9}\b|\bPMC\d{5,9}\b",
     re.I,
 )
-
-
 _MEASURE = re.compile(
-    r"\b\d+(?:\.\d+)?\s?(?:kg|kilos?|kilograms?|lbs?|pounds|cm|centimet(?:re|er)s?|inch(?:es)?|shades?|(?:dress\s+)?sizes?"
-    r"|years?\s+younger)(?!\w)",
+    rf"\b(?:\d+(?:\.\d+)?|{NUMBER_WORD})\s?(?:kg|kilos?|kilograms?|lbs?|pounds|cm|centimet(?:re|er)s?|mm|millimet(?:re|er)s?"
+    r"|inch(?:es)?|shades?|(?:dress\s+)?sizes?|years?\s+younger|notches)(?!\w)",
     re.I,
 )
-_MEASURED_EFFECT = re.compile(r"\b(?:los[et]|lost|losing|drop\w*|shed\w*|whiter|brighter|younger|slimmer|smaller|gain\w*|trimm\w*)\b", re.I)
+_MEASURED_EFFECT = re.compile(
+    r"\b(?:los[et]|lost|losing|drop\w*|shed\w*|whiter|brighter|younger|slimmer|smaller|gain\w*|trimm\w*|lifts?|lifted"
+    r"|remov\w*|off\s+(?:your|the))\b", re.I)
 
 
 def _outcome_number_spans(sentence: str) -> list[tuple[int, int]]:
@@ -503,14 +608,14 @@ def _outcome_number_spans(sentence: str) -> list[tuple[int, int]]:
     spans = []
     has_outcome_words = bool(_OUTCOME_WORDS.search(sentence))
     for m in _PERCENT.finditer(sentence):
-        if float(m.group(1)) == 100:  # an absolute: the guarantee rules deal with it
+        if m.group(1).isdigit() and float(m.group(1)) == 100:  # an absolute: the guarantee rules deal with it
             continue
         after = sentence[m.end() : m.end() + 40]
         if re.match(r"\s*(?:off|discount)\b", after, re.I):
             continue
         if _EFFECT_AFTER.match(after) or _EFFECT_BEFORE.search(sentence[max(0, m.start() - 40) : m.start()]):
             spans.append(m.span())
-        elif re.match(r"\s*of\b", after, re.I) and has_outcome_words:
+        elif re.match(r"\s*(?:of|success|satisfaction)\b", after, re.I) and has_outcome_words:
             spans.append(m.span())
     spans += [m.span() for m in _MULTIPLIER.finditer(sentence)]
     if has_outcome_words:
@@ -526,15 +631,37 @@ def _cites(original_sentence: str) -> bool:
 
 # --------------------------------------------------------------------------- the linter
 
+# A "sentence" longer than this (no full stop for pages) is read in pieces of about this size,
+# cut at a space, so that no rule or negation check ever looks at more than a bounded stretch.
+MAX_SEGMENT = 600
+# How sure the classifier must be: a sentence no rule matched is flagged above FLAG_MARGIN; a rule's
+# match is dropped as a harmless sense below -OVERRULE_MARGIN (margins of the linear SVM; chosen by
+# cross-validation on the corpus's training part, by frame, never on its held-out part).
+FLAG_MARGIN = 0.9
+OVERRULE_MARGIN = 1.5
+CLASSIFIER_RULE = "classifier"
 
-def lint(text: str, rules: Iterable[Rule] | None = None) -> list[Finding]:
-    """Every finding in a Markdown article, in order of position (code points into `text`)."""
+
+def lint(text: str, rules: Iterable[Rule] | None = None, *, reader=None) -> list[Finding]:
+    """Every finding in a Markdown article, in order of position (code points into `text`).
+
+    `reader` reads sentences for the classifier (claims.classifier.scores by default, when the
+    setting CLAIMS_CLASSIFIER is on); `reader=False` runs the rules alone.
+    """
     rules = tuple(configured_rules() if rules is None else rules)
+    if reader is None:
+        reader = _default_reader()
     doc = _prepare(text)
+    sentence_rules = [r for r in rules if r.scope == "text"]
+    segments = [_Segment(s, e, doc.prose[s:e], "sentence") for start, end in doc.sentences
+                for s, e in _pieces(doc.prose, start, end)]
+    readings = reader([seg.text for seg in segments]) if reader else [None] * len(segments)
     findings: list[Finding] = []
-    for start, end in doc.sentences:
-        segment = _Segment(start, end, doc.prose[start:end], "sentence")
-        findings += _lint_segment(segment, [r for r in rules if r.scope == "text"], original=text)
+    for segment, reading in zip(segments, readings):
+        found = _lint_segment(segment, sentence_rules, original=text, reading=reading)
+        if not found and reading is not None:
+            found = _classifier_finding(segment, reading, original=text)
+        findings += found
     for part in doc.image_parts:
         applicable = [r for r in rules if r.kind != "outcome_number"
                       and (r.scope == "image" or part.kind != "filename" or r.filenames)]
@@ -542,8 +669,37 @@ def lint(text: str, rules: Iterable[Rule] | None = None) -> list[Finding]:
     return _deduplicate(findings)
 
 
-def _lint_segment(segment: _Segment, rules: list[Rule], *, original: str) -> list[Finding]:
+def _default_reader():
+    try:
+        from django.conf import settings
+
+        enabled = getattr(settings, "CLAIMS_CLASSIFIER", True)
+    except Exception:  # used outside a configured Django project
+        enabled = True
+    if not enabled:
+        return False
+    from claims import classifier
+
+    return classifier.scores
+
+
+def _pieces(prose: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A sentence as one piece, or cut at spaces into pieces of at most about MAX_SEGMENT characters."""
+    if end - start <= MAX_SEGMENT:
+        return [(start, end)]
+    pieces = []
+    while end - start > MAX_SEGMENT:
+        cut = prose.rfind(" ", start + MAX_SEGMENT // 2, start + MAX_SEGMENT)
+        cut = cut if cut > start else start + MAX_SEGMENT
+        pieces.append((start, cut))
+        start = cut
+    pieces.append((start, end))
+    return pieces
+
+
+def _lint_segment(segment: _Segment, rules: list[Rule], *, original: str, reading=None) -> list[Finding]:
     sentence = segment.text
+    folded = fold(sentence)
     raw: list[tuple[Rule, int, int]] = []
     for rule in rules:
         if rule.kind == "outcome_number":
@@ -551,27 +707,32 @@ def _lint_segment(segment: _Segment, rules: list[Rule], *, original: str) -> lis
                 raw += [(rule, s, e) for s, e in _outcome_number_spans(sentence)]
             continue
         # In an image's alt text, caption or file name, the picture itself is part of the context.
-        context = sentence if segment.kind == "sentence" else sentence + " image"
+        context = folded if segment.kind == "sentence" else folded + " image"
         if rule.requires_regex and not rule.requires_regex.search(context):
             continue
-        for m in rule.regex.finditer(sentence):
+        harmless = None
+        for m in rule.regex.finditer(folded):
             if m.end() == m.start():
                 continue
             s, e = m.span()
             # Patterns may start with a space they needed for context; report the words.
             s += len(m.group()) - len(m.group().lstrip())
-            if any(u_s <= s < u_e or s <= u_s < e for rx in rule.unless_regexes for u_s, u_e in
-                   (x.span() for x in rx.finditer(sentence))):
-                continue
+            if rule.unless_regexes:
+                if harmless is None:  # found once per rule and segment, not once per match
+                    harmless = [x.span() for rx in rule.unless_regexes for x in rx.finditer(folded)]
+                if any(u_s <= s < u_e or s <= u_s < e for u_s, u_e in harmless):
+                    continue
             raw.append((rule, s, e))
     if not raw:
         return []
     spans = [(s, e) for _, s, e in raw]
-    doubtful = bool(_DOUBT.search(sentence))
-    question = _is_neutral_question(sentence)
+    mention = segment.kind == "sentence" and mentions_rather_than_claims(sentence)
+    overruled = reading is not None and reading.margin <= -OVERRULE_MARGIN
     findings = []
     for rule, s, e in raw:
-        if rule.negatable and (doubtful or question or _negated(sentence, s, e, [x for x in spans if x != (s, e)])):
+        if rule.negatable and (mention or _negated(sentence, s, e, [x for x in spans if x != (s, e)])):
+            continue
+        if overruled and rule.overrule and rule.kind != "outcome_number":
             continue
         start, end = segment.start + s, segment.start + e
         findings.append(Finding(rule.id, rule.severity, original[start:end], start, end, rule.message, rule.source,
@@ -579,13 +740,37 @@ def _lint_segment(segment: _Segment, rules: list[Rule], *, original: str) -> lis
     return findings
 
 
+def _classifier_finding(segment: _Segment, reading, *, original: str) -> list[Finding]:
+    """A warning for a sentence the classifier reads as risky where no rule matched, naming the family."""
+    if reading.margin < FLAG_MARGIN or len(_TOKEN.findall(segment.text)) < 4:
+        return []
+    words = [t.lower() for t in _TOKEN.findall(segment.text)[:2]]
+    if mentions_rather_than_claims(segment.text) or (words[0] in _CLAUSE_INITIAL and tuple(words) not in _PSEUDO_NEGATIONS):
+        return []  # a warning, a report, or a denial ("Nothing is 100% effective"); claims made through negation have rules
+    sentence = original[segment.start : segment.end]
+    if reading.family == "outcome_number" and _cites(sentence):
+        return []
+    family = shipped_families().get(reading.family)
+    if family is None:
+        return []
+    lead = len(segment.text) - len(segment.text.lstrip())
+    start, end = segment.start + lead, segment.start + len(segment.text.rstrip())
+    message = f"The sentence classifier reads this as {family['label']} (no rule matched the wording). {family['message']}"
+    return [Finding(CLASSIFIER_RULE, "warn", original[start:end], start, end, message, family["source"],
+                    reading.family)]
+
+
 def _deduplicate(findings: list[Finding]) -> list[Finding]:
     """One finding per stretch of text and group: the blocking, longer one wins."""
     ranked = sorted(findings, key=lambda f: (f.severity != "block", -(f.end - f.start), f.start))
+    kept_by_group: dict[str, list[tuple[int, int]]] = {}  # kept spans, sorted and not overlapping
     kept: list[Finding] = []
     for f in ranked:
-        if any(k.group == f.group and k.start < f.end and f.start < k.end for k in kept):
+        spans = kept_by_group.setdefault(f.group, [])
+        i = bisect.bisect_left(spans, (f.start, f.end))
+        if (i > 0 and spans[i - 1][1] > f.start) or (i < len(spans) and spans[i][0] < f.end):
             continue
+        spans.insert(i, (f.start, f.end))
         kept.append(f)
     return sorted(kept, key=lambda f: (f.start, f.end, f.rule))
 
@@ -606,9 +791,19 @@ def _source_of(text: str) -> tuple[str, str]:
     return url, doi
 
 
+def _mask(length: int, spans) -> bytearray:
+    """1 at every position inside one of the spans: a constant-time "is this inside?" for the whole text."""
+    mask = bytearray(length)
+    for s, e in spans:
+        mask[s:e] = b"\x01" * (e - s)
+    return mask
+
+
 def citations(text: str) -> list[Citation]:
     """The sources an article cites, in order of first use; each URL/DOI or footnote once."""
     doc = _prepare(text)
+    code = _mask(len(text), _code_spans(text))
+    skipped = _mask(len(text), doc.definition_spans + doc.image_spans)
     found: list[Citation] = []
     for m in _FOOTNOTE_REF.finditer(text):
         if doc.prose[m.start()] != "[":  # inside code, a comment or a definition
@@ -621,30 +816,27 @@ def citations(text: str) -> list[Citation]:
     for m in _REF_LINK.finditer(text):
         ref = (m.group("ref") or m.group("text")).strip().lower()
         definition = doc.definitions.get(ref)
-        if not definition or _inside_blanked_code(text, m.start()):
+        if not definition or code[m.start()]:
             continue
         url, doi = _source_of(definition[0])
         if url or doi:
             found.append(Citation("reference", ref, url, doi, m.group("text"), m.start(), m.end()))
     for m in _INLINE_LINK.finditer(text):
-        if _inside_blanked_code(text, m.start()):
+        if code[m.start()]:
             continue
         dest = m.group("dest").strip("<>")
         if re.match(r"https?://|doi:|10\.\d{4,9}/", dest, re.I):
             url, doi = _source_of(dest)
             found.append(Citation("link", m.group("text"), url or dest, doi, m.group("text"), m.start(), m.end()))
-    linked = [(c.start, c.end) for c in found]
+    linked = _mask(len(text), [(c.start, c.end) for c in found])
     for rx, kind in ((_BARE_DOI, "doi"), (_BARE_URL, "url")):
         for m in rx.finditer(text):
-            if _inside_blanked_code(text, m.start()) or any(
-                    s <= m.start() < e for s, e in doc.definition_spans + doc.image_spans):
-                continue
-            if any(s <= m.start() < e for s, e in linked):
+            if code[m.start()] or skipped[m.start()] or linked[m.start()]:
                 continue
             url, doi = _source_of(m.group())
             label = doi if kind == "doi" else m.group()
             found.append(Citation(kind, label, url, doi, "", m.start(), m.end()))
-            linked.append(m.span())
+            linked[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     found.sort(key=lambda c: c.start)
     unique: list[Citation] = []
     seen: set[str] = set()
@@ -664,14 +856,14 @@ def _code_spans(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
-def _inside_blanked_code(text: str, pos: int) -> bool:
-    return any(s <= pos < e for s, e in _code_spans(text))
-
-
 def claim_sentences(text: str) -> list[ClaimSentence]:
     """Every sentence with a number or an outcome claim, and the sources it cites."""
     doc = _prepare(text)
-    all_citations = citations(text)
+    all_citations = citations(text)  # sorted by start
+    starts = [c.start for c in all_citations]
+    by_label = {}
+    for c in all_citations:
+        by_label.setdefault((c.kind, c.label if c.kind != "link" else c.url), []).append(c)
     result = []
     for start, end in doc.sentences:
         prose = doc.prose[start:end]
@@ -682,23 +874,22 @@ def claim_sentences(text: str) -> list[ClaimSentence]:
         if not (has_number or has_outcome):
             continue
         original = text[start:end]
-        cited = tuple(c for c in all_citations if start <= c.start < end) or tuple(
-            _citations_used_in(original, start, all_citations, doc))
+        cited = tuple(all_citations[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]) or tuple(
+            _citations_used_in(original, by_label))
         result.append(ClaimSentence(original, start, end, has_number, has_outcome, _cites(original) or bool(cited),
                                     cited))
     return result
 
 
-def _citations_used_in(sentence: str, offset: int, known: list[Citation], doc: _Document) -> list[Citation]:
+def _citations_used_in(sentence: str, by_label: dict) -> list[Citation]:
     """Citations used in this sentence that were first used earlier (lists show each source once)."""
     used = []
     for m in _FOOTNOTE_REF.finditer(sentence):
-        used += [c for c in known if c.kind == "footnote" and c.label == m.group("id")]
+        used += by_label.get(("footnote", m.group("id")), [])
     for m in _REF_LINK.finditer(sentence):
-        ref = (m.group("ref") or m.group("text")).strip().lower()
-        used += [c for c in known if c.kind == "reference" and c.label == ref]
+        used += by_label.get(("reference", (m.group("ref") or m.group("text")).strip().lower()), [])
     for m in _INLINE_LINK.finditer(sentence):
-        used += [c for c in known if c.kind == "link" and c.url == _source_of(m.group("dest"))[0]]
+        used += by_label.get(("link", _source_of(m.group("dest"))[0]), [])
     return used
 
 
@@ -728,8 +919,16 @@ def load_rules(path: str | Path) -> tuple[Rule, ...]:
 
 @functools.cache
 def shipped_rules() -> tuple[Rule, ...]:
-    """The rules in content/claims_rules.toml, read once per process."""
+    """The rules in claims/rules.toml, read once per process."""
     return load_rules(RULES_FILE)
+
+
+@functools.cache
+def shipped_families() -> dict[str, dict[str, str]]:
+    """The families of risky wording the classifier names, from the [[family]] tables of the rules file."""
+    with RULES_FILE.open("rb") as fh:
+        tables = tomllib.load(fh).get("family", [])
+    return {t["id"]: {"label": t["label"], "message": t["message"], "source": t["source"]} for t in tables}
 
 
 @functools.lru_cache(maxsize=8)
@@ -813,7 +1012,7 @@ def active_rules() -> tuple[Rule, ...]:
     """The rules in force: file, settings and admin overrides (one cheap query when nothing changed)."""
     from django.db.models import Count, Max
 
-    from content.models import ClaimRuleOverride
+    from claims.models import ClaimRuleOverride
 
     disabled, extra = _settings()
     base = _all_configured(extra)

@@ -1,4 +1,4 @@
-"""Precision and recall of the claims linter on the labelled corpus (tests/content/claims_corpus.tsv).
+"""Precision and recall of the claims linter on the labelled corpus (tests/claims/claims_corpus.tsv).
 
 A sentence counts as flagged when the linter reports any finding in it. The corpus header says
 how sentences were labelled. Sections after a "# ---- Held out" marker were written after the
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from content import claims
+from claims import linter
 
 CORPUS = Path(__file__).with_name("claims_corpus.tsv")
 MINIMUM = 0.9
@@ -35,7 +35,7 @@ def measure(rows, rules):
     counts = Counter()
     false_positive_rules, missed_groups = Counter(), Counter()
     for label, group, sentence, _ in rows:
-        findings = claims.lint(sentence, rules)
+        findings = linter.lint(sentence, rules)
         flagged = bool(findings)
         if label == "flag":
             counts["tp" if flagged else "fn"] += 1
@@ -61,7 +61,7 @@ def test_corpus_has_enough_labelled_sentences(corpus):
 
 
 def test_claims_linter_precision_and_recall_at_least_90_percent(corpus, capsys):
-    rules = claims.shipped_rules()
+    rules = linter.shipped_rules()
     precision, recall, counts, fp_rules, missed = measure(corpus, rules)
     lines = [
         f"claims linter on {len(corpus)} sentences: precision {precision:.3f}, recall {recall:.3f} "

@@ -12,18 +12,18 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from content import claims
-from content.models import ClaimRuleOverride
+from claims import linter
+from claims.models import ClaimRuleOverride
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def rules_hit(text, rules=None):
-    return [f.rule for f in claims.lint(text, rules)]
+    return [f.rule for f in linter.lint(text, rules)]
 
 
 def texts_hit(text, rules=None):
-    return [f.text for f in claims.lint(text, rules)]
+    return [f.text for f in linter.lint(text, rules)]
 
 
 # --------------------------------------------------------------------------- words, inflections, case
@@ -46,11 +46,11 @@ def test_lint_reports_the_matched_words_as_written():
     "Our leadership team.", "Topical creams help.", "Permanence is rare.",
 ])
 def test_lint_matches_whole_words_only(text):
-    assert claims.lint(text) == []
+    assert linter.lint(text) == []
 
 
 def test_lint_treats_cured_meats_as_food_not_a_claim():
-    assert claims.lint("Cured meats are high in salt.") == []
+    assert linter.lint("Cured meats are high in salt.") == []
     assert rules_hit("Eczema can be cured with our cream.") == ["cure"]
 
 
@@ -106,7 +106,7 @@ def test_lint_ships_a_rule_for_each_required_claim(text, rule):
     "Is Pico Laser painless?",
 ])
 def test_lint_ignores_negated_and_sceptical_mentions(text):
-    assert claims.lint(text) == []
+    assert linter.lint(text) == []
 
 
 def test_lint_negation_does_not_cross_a_clause_boundary():
@@ -119,11 +119,12 @@ def test_lint_pseudo_negations_keep_the_claim():
 
 
 def test_lint_a_negative_claim_phrase_does_not_negate_the_next_one():
-    assert rules_hit("With no side effects and no downtime, it suits everyone.") == ["no-side-effects", "no-downtime"]
+    assert rules_hit("With no side effects and no downtime, it suits everyone.") == [
+        "no-side-effects", "no-downtime", "suits-everyone"]
 
 
 def test_lint_a_promising_question_is_still_a_claim():
-    assert rules_hit("Looking for a permanent solution?") == ["permanent"]
+    assert rules_hit("Looking for a permanent solution?") == ["permanent", "cure-paraphrase"]
 
 
 @pytest.mark.parametrize("text", [
@@ -139,7 +140,7 @@ def test_lint_a_promising_question_is_still_a_claim():
     "Avoid retinoids before and after your laser session.",
 ])
 def test_lint_leaves_generic_advice_alone(text):
-    assert claims.lint(text) == []
+    assert linter.lint(text) == []
 
 
 # --------------------------------------------------------------------------- positions
@@ -148,14 +149,14 @@ def test_lint_leaves_generic_advice_alone(text):
 @pytest.mark.parametrize("prefix", ["", "😀 ", "你好，世界。", "👩🏽‍⚕️ Dr Tan: ", "e\u0301 "])
 def test_lint_positions_are_code_points_into_the_input(prefix):
     text = f"{prefix}Results are guaranteed."
-    [finding] = claims.lint(text)
+    [finding] = linter.lint(text)
     assert (finding.start, finding.end) == (len(prefix) + 12, len(prefix) + 22)
     assert text[finding.start : finding.end] == "guaranteed" == finding.text
 
 
 def test_lint_positions_survive_markdown_markup():
     text = "## Why us\n\nWe are the **best** clinic, see [our team](https://example.com/best-team)."
-    [finding] = claims.lint(text)
+    [finding] = linter.lint(text)
     assert text[finding.start : finding.end] == "best"
     assert finding.start == text.index("best")
 
@@ -166,7 +167,7 @@ def test_lint_skips_code_comments_urls_and_source_definitions():
         "See https://example.com/guaranteed-cure for details.\n\n"
         "[^1]: Cure rates after laser therapy. doi:10.1000/xyz\n"
     )
-    assert claims.lint(text) == []
+    assert linter.lint(text) == []
 
 
 # --------------------------------------------------------------------------- outcome numbers and citations
@@ -192,7 +193,7 @@ def test_lint_flags_outcome_numbers_without_a_source(text):
     "90% of patients saw an improvement, see https://pubmed.ncbi.nlm.nih.gov/1/.",
 ])
 def test_lint_accepts_outcome_numbers_with_a_source_in_the_same_sentence(text):
-    assert claims.lint(text) == []
+    assert linter.lint(text) == []
 
 
 def test_lint_a_source_in_another_sentence_does_not_count():
@@ -204,7 +205,7 @@ def test_lint_a_source_in_another_sentence_does_not_count():
     "Apply it twice a day.", "Most patients need 3 to 5 sessions.", "About 1 in 5 adults has eczema.",
 ])
 def test_lint_numbers_that_are_not_outcomes_are_not_flagged(text):
-    assert claims.lint(text) == []
+    assert linter.lint(text) == []
 
 
 ARTICLE = """# Pores and Pico Laser
@@ -222,7 +223,7 @@ Again the first study.[^1] Apply SPF 50 daily. Read [our guide](/blog/sunscreen/
 
 
 def test_citations_lists_each_source_once_in_order_of_use():
-    found = claims.citations(ARTICLE)
+    found = linter.citations(ARTICLE)
     assert [(c.kind, c.label) for c in found] == [
         ("footnote", "1"), ("footnote", "2"), ("reference", "rev"), ("link", "this paper"),
         ("doi", "10.1001/jama.2019.1"),
@@ -236,7 +237,7 @@ def test_citations_lists_each_source_once_in_order_of_use():
 
 
 def test_claim_sentences_list_numbers_and_outcomes_with_their_sources():
-    sentences = claims.claim_sentences(ARTICLE)
+    sentences = linter.claim_sentences(ARTICLE)
     by_text = {s.text: s for s in sentences}
     first = by_text["A trial found a 52% reduction in pore size.[^1]"]
     assert first.cited and first.has_number and [c.label for c in first.citations] == ["1"]
@@ -258,7 +259,7 @@ def test_claim_sentences_list_numbers_and_outcomes_with_their_sources():
     ("![Results after 3 sessions](x.png)", "Results"),
 ])
 def test_lint_flags_before_and_after_material_in_alt_text_file_names_and_captions(markdown, expected):
-    findings = claims.lint("Intro.\n\n" + markdown)
+    findings = linter.lint("Intro.\n\n" + markdown)
     assert findings and findings[0].group == "before_after"
     assert findings[0].text == expected
     assert ("Intro.\n\n" + markdown)[findings[0].start : findings[0].end] == expected
@@ -269,7 +270,7 @@ def test_lint_flags_testimonial_images():
 
 
 def test_lint_leaves_ordinary_images_alone():
-    assert claims.lint("![Diagram of skin layers](skin-layers.png \"Epidermis and dermis\")") == []
+    assert linter.lint("![Diagram of skin layers](skin-layers.png \"Epidermis and dermis\")") == []
 
 
 def test_lint_checks_image_alt_text_with_every_text_rule():
@@ -280,7 +281,7 @@ def test_lint_checks_image_alt_text_with_every_text_rule():
 
 
 def test_shipped_rules_have_messages_sources_and_valid_severities():
-    rules = claims.shipped_rules()
+    rules = linter.shipped_rules()
     assert {r.group for r in rules} >= {"guarantee", "superlative", "comparison", "testimonial", "before_after",
                                         "promotion", "award", "fear", "outcome_number"}
     for rule in rules:
@@ -288,7 +289,7 @@ def test_shipped_rules_have_messages_sources_and_valid_severities():
 
 
 def test_lint_accepts_an_explicit_rule_list():
-    only_fear = [r for r in claims.shipped_rules() if r.group == "fear"]
+    only_fear = [r for r in linter.shipped_rules() if r.group == "fear"]
     assert rules_hit("The best clinic. Act now!", only_fear) == ["fear"]
 
 
@@ -305,7 +306,7 @@ def test_settings_can_add_rules_from_another_file(tmp_path):
         encoding="utf-8",
     )
     with override_settings(CLAIMS_EXTRA_RULES_FILE=str(extra)):
-        findings = claims.lint("Get slimmer thighs.")
+        findings = linter.lint("Get slimmer thighs.")
     assert [(f.rule, f.text, f.severity, f.source) for f in findings] == [
         ("slimming", "slimmer", "warn", "Clinic policy")]
 
@@ -322,26 +323,26 @@ def test_settings_can_add_rules_from_another_file(tmp_path):
 def test_load_rules_explains_a_bad_rules_file(tmp_path, toml, error):
     path = tmp_path / "rules.toml"
     path.write_text(toml, encoding="utf-8")
-    with pytest.raises(claims.RuleError, match=error):
-        claims.load_rules(path)
+    with pytest.raises(linter.RuleError, match=error):
+        linter.load_rules(path)
 
 
 @pytest.mark.django_db
 def test_admin_override_switches_a_rule_off_and_back_on():
-    assert "best" in {r.id for r in claims.active_rules()}
+    assert "best" in {r.id for r in linter.active_rules()}
     override = ClaimRuleOverride.objects.create(rule_id="best", enabled=False, reason="Our lawyers allow it")
-    assert "best" not in {r.id for r in claims.active_rules()}
+    assert "best" not in {r.id for r in linter.active_rules()}
     override.enabled = True
     override.save()
-    assert "best" in {r.id for r in claims.active_rules()}
+    assert "best" in {r.id for r in linter.active_rules()}
 
 
 @pytest.mark.django_db
 @override_settings(CLAIMS_RULES_DISABLED=["fear"])
 def test_admin_override_wins_over_settings():
-    assert "fear" not in {r.id for r in claims.active_rules()}
+    assert "fear" not in {r.id for r in linter.active_rules()}
     ClaimRuleOverride.objects.create(rule_id="fear", enabled=True)
-    assert "fear" in {r.id for r in claims.active_rules()}
+    assert "fear" in {r.id for r in linter.active_rules()}
 
 
 @pytest.mark.django_db
@@ -349,8 +350,8 @@ def test_admin_override_changes_a_rule_and_adds_a_new_one():
     ClaimRuleOverride.objects.create(rule_id="painless", severity="block", message="Never say painless.")
     ClaimRuleOverride.objects.create(rule_id="slimming", words="slim\nfat-burning", severity="warn",
                                      message="No weight-loss promises.", source="Clinic policy")
-    rules = claims.active_rules()
-    findings = claims.lint("A painless, fat-burning session for slimmer legs.", rules)
+    rules = linter.active_rules()
+    findings = linter.lint("A painless, fat-burning session for slimmer legs.", rules)
     assert [(f.rule, f.text, f.severity) for f in findings] == [
         ("painless", "painless", "block"), ("slimming", "fat-burning", "warn"), ("slimming", "slimmer", "warn")]
     assert next(f for f in findings if f.rule == "painless").message == "Never say painless."
@@ -358,12 +359,12 @@ def test_admin_override_changes_a_rule_and_adds_a_new_one():
 
 @pytest.mark.django_db
 def test_active_rules_are_cached_until_an_override_changes(django_assert_num_queries):
-    claims.active_rules()
+    linter.active_rules()
     with django_assert_num_queries(1):  # only the cheap freshness check
-        claims.active_rules()
+        linter.active_rules()
     ClaimRuleOverride.objects.create(rule_id="best", enabled=False)
     with django_assert_num_queries(2):
-        assert "best" not in {r.id for r in claims.active_rules()}
+        assert "best" not in {r.id for r in linter.active_rules()}
 
 
 @pytest.mark.django_db
@@ -377,7 +378,7 @@ def test_override_validation_explains_what_is_missing():
 
 
 def test_lint_module_does_not_depend_on_the_review_app():
-    source = (REPO / "content" / "claims.py").read_text(encoding="utf-8")
+    source = (REPO / "claims" / "linter.py").read_text(encoding="utf-8")
     assert "review" not in {line.split()[1].split(".")[0] for line in source.splitlines()
                             if line.startswith(("import ", "from "))}
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from content import claims
+from claims import linter
 
 
 class Command(BaseCommand):
@@ -30,7 +30,7 @@ class Command(BaseCommand):
         several = len(files) > 1
         blocked = False
         for name, text in texts:
-            for finding in claims.lint(text, rules):
+            for finding in linter.lint(text, rules):
                 record = {k: getattr(finding, k) for k in ("rule", "severity", "text", "start", "end", "message")}
                 if several:
                     record = {"file": name, **record}
@@ -57,9 +57,9 @@ class Command(BaseCommand):
     def _rules(self):
         """The installation's rules; without a migrated database, the rules file and settings alone."""
         try:
-            return claims.active_rules()
+            return linter.active_rules()
         except DatabaseError:
             self.stderr.write("lint_claims: database unavailable; admin rule overrides are not applied.")
-            return claims.configured_rules()
-        except claims.RuleError as exc:
+            return linter.configured_rules()
+        except linter.RuleError as exc:
             raise CommandError(str(exc), returncode=2)
