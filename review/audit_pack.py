@@ -42,7 +42,7 @@ def build(post: Post) -> dict:
     justifications: dict[int, list] = {}
     for j in FindingJustification.objects.filter(revision__post=post).select_related("author").order_by("created_at"):
         justifications.setdefault(j.revision_id, []).append(findings.justification_record(j))
-    chain = audit.verify()
+    chain = audit.verify_events(events)
     verified = _verified_files(revisions)
     previous = None
     revision_records = []
