@@ -31,9 +31,11 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
 
-# Seals signatures and links the audit chain (HMAC-SHA256). Keep it outside the database and
-# never change it: records sealed with another key no longer verify.
+# Seal signatures and link the audit chain (HMAC-SHA256; review.keyring). Keep them outside the
+# database. RECORD_KEYS lists keys newest first, comma-separated, to rotate: new records use the
+# newest, older records verify with the key they name. Without it, RECORD_KEY is the only key.
 RECORD_KEY = os.environ.get("RECORD_KEY") or SECRET_KEY
+RECORD_KEYS = env_list("RECORD_KEYS", "")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -64,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.SessionRenewalMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Writes answer 503 while the record keys do not match the records (README: Keys).
+    "review.middleware.RecordKeyGuard",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

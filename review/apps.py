@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ReviewConfig(AppConfig):
     name = "review"
     verbose_name = "Review workflow"
+
+    def ready(self):
+        from review import checks  # noqa: F401  (registers the system checks)

@@ -1,8 +1,8 @@
 """The keyed hash that seals signatures and links the audit chain: HMAC-SHA256 over canonical JSON.
 
 A plain SHA-256 could be recomputed by anyone who can write to the database, so a
-rewritten row with a recomputed hash would pass. An HMAC needs RECORD_KEY, which lives
-in the environment of the app servers, not in the database.
+rewritten row with a recomputed hash would pass. An HMAC needs a record key, which lives
+in the environment of the app servers, not in the database (review.keyring).
 """
 
 import hashlib
@@ -10,7 +10,7 @@ import hmac
 import json
 from functools import lru_cache
 
-from django.conf import settings
+from review import keyring
 
 # Keys sorted, no spaces, UTF-8 as is: the same value always gives the same bytes. One encoder
 # serves every call; json.dumps with these options would build a new one each time.
@@ -22,7 +22,8 @@ def canonical_json(value) -> bytes:
 
 
 def record_key() -> bytes:
-    return settings.RECORD_KEY.encode("utf-8")
+    """The newest record key's secret: what new records are made with."""
+    return keyring.newest().secret
 
 
 @lru_cache(maxsize=8)
@@ -36,3 +37,9 @@ def keyed_hash(value, *, key: bytes | None = None) -> str:
     mac = keyed_state(key or record_key()).copy()
     mac.update(canonical_json(value))
     return mac.hexdigest()
+
+
+def matches(value, stored: str, record_key_id: str) -> bool:
+    """Whether `stored` is the keyed hash of `value` under the key `record_key_id` names (see keyring.secrets_for)."""
+    return any(hmac.compare_digest(keyed_hash(value, key=secret), stored)
+               for secret in keyring.secrets_for(record_key_id))

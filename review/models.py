@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from content.models import ImmutableModel, ImmutableQuerySet, Post, Revision
-from review import rules, signing
+from review import keyring, rules, signing
 from review.states import Meaning, State
 
 
@@ -125,6 +125,8 @@ class Signature(ImmutableModel):
     details = models.JSONField(default=dict, blank=True)
     signed_at = models.DateTimeField()
     seal = models.CharField(max_length=64)
+    # The record key the seal was made with (review.keyring); "" for signatures older than key ids.
+    key_id = models.CharField(max_length=32, blank=True, default=keyring.newest_id)
 
     objects = SignatureQuerySet.as_manager()
 
@@ -347,6 +349,8 @@ class AuditEvent(ImmutableModel):
     detail = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64, unique=True)
     hash = models.CharField(max_length=64, unique=True)
+    # The record key the hash was made with (review.keyring); "" for events older than key ids.
+    key_id = models.CharField(max_length=32, blank=True, default=keyring.newest_id)
 
     class Meta:
         ordering = ["seq"]

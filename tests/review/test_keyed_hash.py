@@ -85,8 +85,8 @@ def test_signature_seals_written_before_still_match(settings, number, name, deta
     assert sealed == expected
 
 
-def test_an_audit_chain_written_before_still_verifies(db, settings):
-    settings.RECORD_KEY = FROZEN_KEY
+def store_frozen_chain(*, key_id: str | None = None):
+    """The frozen chain as rows; `key_id` "" stores it as written before events named their key."""
     # The hashes cover the ids of actors 3 and 4 and of post 7.
     users = {pk: get_user_model().objects.create(pk=pk, username=f"frozen-{pk}") for pk in (3, 4)}
     Post.objects.create(pk=7, slug="frozen", author=users[3])
@@ -96,9 +96,23 @@ def test_an_audit_chain_written_before_still_verifies(db, settings):
         AuditEvent.objects.create(
             seq=seq, created_at=created_at, actor_id=actor_id, actor_name=actor_name, action=action, post_id=post_id,
             from_state=from_state, to_state=to_state, revision_hash=revision_hash, detail=detail, prev_hash=prev,
-            hash=stored)
+            hash=stored, **({} if key_id is None else {"key_id": key_id}))
         prev = stored
     AuditHead.objects.create(pk=1, seq=len(FROZEN_CHAIN), hash=prev)
+
+
+def test_an_audit_chain_written_before_still_verifies(db, settings):
+    settings.RECORD_KEY = FROZEN_KEY
+    store_frozen_chain()
+
+    result = audit.verify()
+
+    assert (result.ok, result.count, result.problem) == (True, len(FROZEN_CHAIN), "")
+
+
+def test_an_audit_chain_written_before_key_ids_still_verifies(db, settings):
+    settings.RECORD_KEY = FROZEN_KEY
+    store_frozen_chain(key_id="")
 
     result = audit.verify()
 

@@ -10,6 +10,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = audit.verify()
+        if result.key_missing:
+            raise CommandError(
+                f"Audit trail cannot be verified from event #{result.broken_seq}: {result.problem}. "
+                f"{result.count} events before it verified. Add that key to RECORD_KEYS (newest first) to check them."
+            )
         if not result.ok:
             raise CommandError(
                 f"Audit trail broken at event #{result.broken_seq}: {result.problem}. "
