@@ -5,7 +5,7 @@ from django.urls import path
 from django.views.decorators.http import require_safe
 from django.views.generic import RedirectView
 
-from public import views
+from public import verification, views
 from public.page_cache import per_etag
 from public.feeds import LatestArticlesFeed
 from public.sitemaps import SITEMAPS
@@ -30,4 +30,6 @@ urlpatterns = [
     path("sitemap-<str:section>.xml", public_view(sitemap_views.sitemap), {"sitemaps": SITEMAPS},
          name="sitemap_section"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path(".well-known/medreview/keys.json", verification.keys, name="attestation_keys"),
+    path(".well-known/medreview/checkpoint.json", verification.newest_checkpoint, name="newest_checkpoint"),
 ]

@@ -7,15 +7,18 @@ have is reported as such, not as altered.
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
 
-from review import keyring
+from review import checkpoints, keyring
 from review.keyed_hash import keyed_hash, matches
 from review.models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
+# Actions that change what the public site shows: each is witnessed once committed (review.checkpoints).
+WITNESSED_ACTIONS = frozenset({"publish", "publish_scheduled", "renew_review", "unpublish"})
 # What each event's hash covers, in this order.
 CHAINED_FIELDS = ("seq", "created_at", "actor_id", "actor_name", "action", "post_id", "from_state", "to_state",
                   "revision_hash", "detail", "prev_hash")
@@ -62,7 +65,15 @@ def record(action: str, *, actor=None, post=None, from_state: str = "", to_state
     event = AuditEvent.objects.create(hash=event_hash(**fields, key=key.secret), key_id=key.id, **fields)
     head.seq, head.hash = event.seq, event.hash
     head.save(update_fields=["seq", "hash"])
+    if action in WITNESSED_ACTIONS:
+        # robust: the action has committed by then; a failing witness is logged, not shown to its user.
+        transaction.on_commit(partial(witness_publication, post_id=event.post_id), robust=True)
     return event
+
+
+def witness_publication(*, post_id: int | None) -> None:
+    """After a publication changed: a checkpoint of the chain that now records it."""
+    checkpoints.checkpoint_now()
 
 
 @dataclass
@@ -101,9 +112,12 @@ def _secrets() -> dict[str, bytes]:
 
 
 def verify(chunk_size: int = 5000) -> Verification:
-    """Walk the chain from the first event; name the first one that does not fit."""
+    """Walk the chain from the first event; name the first one that does not fit. Then the chain must reach
+    every checkpoint in the checkpoint storage, with the hash each saw."""
     expected_seq, prev, count = 1, GENESIS, 0
     secrets = _secrets()
+    witnessed, untrusted = checkpoints.found()
+    wanted, hashes = {c.seq for c in witnessed}, {}
     rows = (AuditEvent.objects.order_by("seq").values_list(*CHAINED_FIELDS, "hash", "key_id")
             .iterator(chunk_size=chunk_size))
     for row in rows:
@@ -116,10 +130,17 @@ def verify(chunk_size: int = 5000) -> Verification:
         if problem:
             problem.count = count
             return problem
+        if seq in wanted:
+            hashes[seq] = stored
         prev, expected_seq, count = stored, expected_seq + 1, count + 1
     head = AuditHead.objects.filter(pk=1).first()
     if head and (head.seq != count or head.hash != prev):
         return Verification(False, count, count + 1, f"events after #{count} were removed (the chain head is at #{head.seq})")
+    missed = checkpoints.chain_problem(count, hashes, witnessed)
+    if missed:
+        return Verification(False, count, *missed)
+    if untrusted:
+        return Verification(False, count, None, "; ".join(untrusted))
     return Verification(True, count)
 
 

@@ -138,3 +138,12 @@ def test_a_signature_whose_key_is_not_configured_is_not_valid(settings, publishe
     assert signing.seal_problem(signature) == (
         f"signature #{signature.pk} was made with key {keyring.key_id(OLD_KEY.encode())}, "
         "which is not configured (RECORD_KEYS)")
+
+
+def test_a_wrong_key_stops_the_scheduled_work(restored_under_a_wrong_key):
+    events = AuditEvent.objects.count()
+
+    with pytest.raises(CommandError, match="^RECORD_KEY does not match the records: "):
+        call_command("workflow_tick")
+
+    assert AuditEvent.objects.count() == events
