@@ -12,7 +12,7 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 
-from review import checkpoints, keyring
+from review import attestations, checkpoints, keyring
 from review.keyed_hash import keyed_hash, matches
 from review.models import AuditEvent, AuditHead
 
@@ -72,8 +72,9 @@ def record(action: str, *, actor=None, post=None, from_state: str = "", to_state
 
 
 def witness_publication(*, post_id: int | None) -> None:
-    """After a publication changed: a checkpoint of the chain that now records it."""
-    checkpoints.checkpoint_now()
+    """After a publication changed: a checkpoint of the chain that now records it, and an attestation of
+    what the site now shows."""
+    attestations.witness(post_id)
 
 
 @dataclass

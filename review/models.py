@@ -1,5 +1,6 @@
 """The review workflow: reviewer profiles, the policy, the state machine, signatures, comments and the audit trail."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -396,3 +397,28 @@ class FindingJustification(ImmutableModel):
 
     def __str__(self):
         return f"{self.rule} “{self.text}” on v{self.revision.number}"
+
+
+class Attestation(ImmutableModel):
+    """A signed, public statement of one article's review line, as the page shows it (review.attestations).
+
+    Never changed once written; whether it is still current is worked out when asked (unpublished, replaced
+    by a newer one, review lapsed) and published in the signed status list.
+    """
+
+    uid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="attestations")
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="+")
+    signature = models.ForeignKey(Signature, on_delete=models.PROTECT, related_name="attestations")
+    url = models.URLField(max_length=500)
+    next_review = models.DateField()
+    issued_at = models.DateTimeField()
+    key_id = models.CharField(max_length=64, help_text="The Ed25519 key that signed it (review.public_signing).")
+    document = models.TextField(help_text="The signed document, served byte for byte.")
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        indexes = [models.Index(fields=["post", "-issued_at"], name="attestation_post_idx")]
+
+    def __str__(self):
+        return f"Attestation {self.uid} of {self.post}"

@@ -105,6 +105,11 @@ def signing_key() -> Ed25519PrivateKey | None:
     return _load(str(path), path.stat().st_mtime)
 
 
+def current_key_id() -> str | None:
+    key = signing_key()
+    return key_id(key.public_key()) if key else None
+
+
 # --- published keys
 
 
