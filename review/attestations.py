@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from content.models import Post
-from review import checkpoints, public_signing, selectors
-from review.models import Attestation, AuditEvent, AuditHead, Signature
+from review import checkpoints, public_signing, rules, selectors
+from review.models import Attestation, AuditEvent, AuditHead, Signature, Workflow
 
 logger = logging.getLogger(__name__)
 
@@ -143,34 +143,35 @@ class Status:
 
 
 def statuses(attestations) -> dict[uuid.UUID, Status]:
-    """Whether each of `attestations` (values with uid, post_id, revision_id, issued_at, next_review) is current,
-    in three queries whatever their number."""
+    """Whether each of `attestations` (values with uid, post_id, revision_id, issued_at, next_review, pk) is
+    current, in four queries whatever their number. A review lapses by the workflow's rule
+    (`rules.rereview_due`), or when the date the attestation itself gives has passed."""
     attestations = list(attestations)
     post_ids = {a["post_id"] for a in attestations}
-    posts = {p["pk"]: p for p in Post.objects.filter(pk__in=post_ids).values(
-        "pk", "live_revision_id", "workflow__rereview_flagged_at")}
+    live = dict(Post.objects.filter(pk__in=post_ids).values_list("pk", "live_revision_id"))
+    due = dict(Workflow.objects.filter(rules.rereview_due_q(), post_id__in=post_ids)
+               .values_list("post_id", "review_due_at"))
     unpublished_at = dict(AuditEvent.objects.filter(action="unpublish", post_id__in=post_ids)
                           .values("post_id").annotate(at=Max("created_at")).values_list("post_id", "at"))
-    newer: dict[int, list] = {}
+    issued: dict[int, list] = {}
     for attestation in Attestation.objects.filter(post_id__in=post_ids).values("post_id", "issued_at", "pk"):
-        newer.setdefault(attestation["post_id"], []).append((attestation["issued_at"], attestation["pk"]))
+        issued.setdefault(attestation["post_id"], []).append((attestation["issued_at"], attestation["pk"]))
     today = timezone.localdate()
     found = {}
     for attestation in attestations:
-        post = posts[attestation["post_id"]]
-        later = sorted(key for key in newer[attestation["post_id"]]
-                       if key > (attestation["issued_at"], attestation["pk"]))
+        post_id = attestation["post_id"]
+        later = sorted(key for key in issued[post_id] if key > (attestation["issued_at"], attestation["pk"]))
         if later:
-            found[attestation["uid"]] = Status(False, "superseded", later[0][0])
-        elif post["live_revision_id"] is None:
-            found[attestation["uid"]] = Status(False, "unpublished", unpublished_at.get(attestation["post_id"]))
-        elif post["live_revision_id"] != attestation["revision_id"]:
-            found[attestation["uid"]] = Status(False, "superseded", None)
-        elif post["workflow__rereview_flagged_at"] is not None or attestation["next_review"] < today:
-            found[attestation["uid"]] = Status(False, "review_lapsed",
-                                               post["workflow__rereview_flagged_at"] or attestation["next_review"])
+            status = Status(False, "superseded", later[0][0])
+        elif live[post_id] is None:
+            status = Status(False, "unpublished", unpublished_at.get(post_id))
+        elif live[post_id] != attestation["revision_id"]:
+            status = Status(False, "superseded")
+        elif post_id in due or attestation["next_review"] < today:
+            status = Status(False, "review_lapsed", due.get(post_id) or attestation["next_review"])
         else:
-            found[attestation["uid"]] = Status(True)
+            status = Status(True)
+        found[attestation["uid"]] = status
     return found
 
 

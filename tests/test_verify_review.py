@@ -121,9 +121,12 @@ def test_verify_review_fails_a_page_whose_review_date_changed(article):
     assert failure.startswith(f"FAIL  review date: the page says {shown}, the reviewer signed on {signed} (")
 
 
-def test_verify_review_fails_a_review_that_lapsed(article):
+def test_verify_review_fails_a_review_that_lapsed(article, reviewer):
     post, url = article
-    services.flag_rereviews_due(now=timezone.now() + timedelta(days=366))
+    profile = reviewer.reviewer_profile
+    profile.verified_until = timezone.localdate() - timedelta(days=1)  # the reviewer's registration lapsed
+    profile.save()
+    services.refresh_reviews_signed_by(profile)
 
     code, output = verify(url)
 

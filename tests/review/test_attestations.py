@@ -100,24 +100,41 @@ def test_a_lapsed_review_revokes_the_attestation(publish):
     post = publish()
     later = timezone.now() + timedelta(days=366)
     with mock.patch("django.utils.timezone.now", return_value=later):
-        services.flag_rereviews_due()
-
         status = attestations.status_of(Attestation.objects.get(post=post))
 
-    assert (status.current, status.reason, status.since) == (False, "review_lapsed", later)
+    post.workflow.refresh_from_db()
+    assert (status.current, status.reason, status.since) == (False, "review_lapsed", post.workflow.review_due_at)
 
 
-def test_an_attestation_past_its_next_review_date_is_not_current_even_before_the_tick(publish):
+def test_a_lapsed_registration_revokes_the_attestation(publish, reviewer):
     post = publish()
+    lapse_registration(reviewer)
+
+    status = attestations.status_of(Attestation.objects.get(post=post))
+
+    assert (status.current, status.reason) == (False, "review_lapsed")
+
+
+def test_an_attestation_past_its_own_next_review_date_is_not_current(publish, settings):
+    post = publish()
+    settings.REVIEW_POLICY = {**settings.REVIEW_POLICY, "REREVIEW_DAYS": 800}
+    services.refresh_reviews_due()  # the clinic now allows longer; what this attestation promised still stands
     with mock.patch("django.utils.timezone.now", return_value=timezone.now() + timedelta(days=366)):
         status = attestations.status_of(Attestation.objects.get(post=post))
     assert (status.current, status.reason) == (False, "review_lapsed")
 
 
-def test_a_renewed_review_supersedes_the_attestation_it_renews(publish, second_reviewer, committed):
+def lapse_registration(user):
+    profile = user.reviewer_profile
+    profile.verified_until = timezone.localdate() - timedelta(days=1)
+    profile.save()
+    services.refresh_reviews_signed_by(profile)
+
+
+def test_a_renewed_review_supersedes_the_attestation_it_renews(publish, reviewer, second_reviewer, committed):
     post = publish()
     first = Attestation.objects.get(post=post)
-    services.flag_rereviews_due(now=timezone.now() + timedelta(days=366))
+    lapse_registration(reviewer)
     with committed():
         services.revision_sign(post, user=second_reviewer, password=PASSWORD, attested=True)
 
