@@ -5,7 +5,7 @@ from django.contrib import admin
 from content.admin import ReadOnlyAdmin
 from review import services
 from review.models import (
-    AuditEvent, Comment, FindingJustification, ReviewerProfile, ReviewPolicy, Signature, Workflow,
+    Attestation, AuditEvent, Comment, FindingJustification, ReviewerProfile, ReviewPolicy, Signature, Workflow,
 )
 
 
@@ -67,7 +67,7 @@ class CommentAdmin(ReadOnlyAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ["seq", "created_at", "actor_name", "action", "post", "from_state", "to_state"]
+    list_display = ["seq", "created_at", "actor_name", "action", "post", "from_state", "to_state", "key_id"]
     list_filter = ["action"]
     list_select_related = ["post__current_revision"]
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
@@ -79,3 +79,10 @@ class FindingJustificationAdmin(ReadOnlyAdmin):
     list_select_related = ["revision", "author"]
     search_fields = ["rule", "text", "justification"]
     readonly_fields = [f.name for f in FindingJustification._meta.fields]
+
+
+@admin.register(Attestation)
+class AttestationAdmin(ReadOnlyAdmin):
+    list_display = ["uid", "post", "issued_at", "next_review", "key_id"]
+    list_select_related = ["post__current_revision"]
+    readonly_fields = [f.name for f in Attestation._meta.fields]

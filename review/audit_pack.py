@@ -91,6 +91,7 @@ def build(post: Post) -> dict:
                 "details": s.details,
                 "claims_acknowledged": s.details.get("claims", {}).get("findings_acknowledged", []),
                 "justifications_seen": s.details.get("claims", {}).get("justifications_seen", []),
+                "key_id": s.key_id,
                 "verifies": signing.is_valid(s, s.revision),
             }
             for s in signatures
@@ -118,6 +119,7 @@ def build(post: Post) -> dict:
                 "revision_hash": e.revision_hash,
                 "detail": e.detail,
                 "hash": e.hash,
+                "key_id": e.key_id,
             }
             for e in events
         ],
