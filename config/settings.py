@@ -32,9 +32,14 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
 
-# Seals signatures and links the audit chain (HMAC-SHA256). Keep it outside the database and
-# never change it: records sealed with another key no longer verify.
+# Seal signatures and link the audit chain (HMAC-SHA256; review.keyring). Keep them outside the
+# database. RECORD_KEYS lists keys newest first, comma-separated, to rotate: new records use the
+# newest, older records verify with the key they name. Without it, RECORD_KEY is the only key.
 RECORD_KEY = os.environ.get("RECORD_KEY") or SECRET_KEY
+RECORD_KEYS = env_list("RECORD_KEYS", "")
+# The Ed25519 key (PEM, PKCS#8) that signs what anyone can verify: review attestations, their status
+# list and checkpoints of the audit chain (review.public_signing). With DEBUG a missing file is created.
+ATTESTATION_KEY_FILE = Path(os.environ.get("ATTESTATION_KEY_FILE", BASE_DIR / "keys" / "attestation-key.pem"))
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -69,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.SessionRenewalMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Writes answer 503 while the record keys do not match the records (README: Keys).
+    "review.middleware.RecordKeyGuard",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.middleware.RequestInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -142,8 +149,14 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # revision's signed HTML, so MEDIA_URL must stay stable once articles are signed (README: Images).
 MEDIA_URL = os.environ.get("MEDIA_URL", "media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Signed checkpoints of the audit chain and the published attestation keys (review.checkpoints): outside
+# the database, in a folder by default; in production, storage the database's users cannot rewrite
+# (README: Keys).
+CHECKPOINT_STORAGE = Path(os.environ.get("CHECKPOINT_STORAGE", BASE_DIR / "checkpoints"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "checkpoints": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": CHECKPOINT_STORAGE}},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

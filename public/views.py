@@ -31,7 +31,7 @@ REVIEWER_PAGE_SIZE = 25
 # publishing, unpublishing and re-reviews are visible at once.
 revalidate = cache_control(public=True, max_age=0, must_revalidate=True)
 # Part of every ETag: bump it when the article template changes what it shows.
-ARTICLE_TEMPLATE_VERSION = "2"  # 2: the "Sources" list
+ARTICLE_TEMPLATE_VERSION = "3"  # 2: the "Sources" list; 3: attested regions and "Verify this review"
 
 
 @require_safe

@@ -7,7 +7,7 @@ from django.contrib import admin
 from content.admin import ReadOnlyAdmin
 from review import lockouts, services
 from review.models import (
-    AuditEvent, Comment, ReviewerProfile, ReviewPolicy, Signature, Workflow,
+    Attestation, AuditEvent, Comment, ReviewerProfile, ReviewPolicy, Signature, Workflow,
 )
 
 
@@ -69,7 +69,7 @@ class CommentAdmin(ReadOnlyAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ["seq", "created_at", "actor_name", "action", "post", "from_state", "to_state"]
+    list_display = ["seq", "created_at", "actor_name", "action", "post", "from_state", "to_state", "key_id"]
     list_filter = ["action"]
     list_select_related = ["post__current_revision"]
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
@@ -94,3 +94,10 @@ class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
 
     def delete_queryset(self, request, queryset):
         lockouts.lift(queryset, actor=request.user)
+
+
+@admin.register(Attestation)
+class AttestationAdmin(ReadOnlyAdmin):
+    list_display = ["uid", "post", "issued_at", "next_review", "key_id"]
+    list_select_related = ["post__current_revision"]
+    readonly_fields = [f.name for f in Attestation._meta.fields]

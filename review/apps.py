@@ -7,3 +7,4 @@ class ReviewConfig(AppConfig):
 
     def ready(self):
         from review import lockouts  # noqa: F401  (connects the login lock-out's signal receiver)
+        from review import checks  # noqa: F401  (registers the system checks)

@@ -43,7 +43,7 @@ def build(post: Post) -> dict:
     justifications: dict[int, list] = {}
     for j in FindingJustification.objects.filter(revision__post=post).select_related("author").order_by("created_at"):
         justifications.setdefault(j.revision_id, []).append(findings.justification_record(j))
-    chain = audit.verify()
+    chain = audit.verify_events(events)
     verified = _verified_files(revisions)
     previous = None
     revision_records = []
@@ -92,6 +92,7 @@ def build(post: Post) -> dict:
                 "details": s.details,
                 "claims_acknowledged": s.details.get("claims", {}).get("findings_acknowledged", []),
                 "justifications_seen": s.details.get("claims", {}).get("justifications_seen", []),
+                "key_id": s.key_id,
                 "verifies": signing.is_valid(s, s.revision),
             }
             for s in signatures
@@ -119,6 +120,7 @@ def build(post: Post) -> dict:
                 "revision_hash": e.revision_hash,
                 "detail": e.detail,
                 "hash": e.hash,
+                "key_id": e.key_id,
             }
             for e in events
         ],

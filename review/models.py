@@ -1,5 +1,6 @@
 """The review workflow: reviewer profiles, the policy, the state machine, signatures, comments and the audit trail."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -9,7 +10,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from content.models import ImmutableModel, ImmutableQuerySet, Post, Revision
-from review import rules, signing
+from review import keyring, rules, signing
 from review.states import Meaning, State
 
 
@@ -125,6 +126,8 @@ class Signature(ImmutableModel):
     details = models.JSONField(default=dict, blank=True)
     signed_at = models.DateTimeField()
     seal = models.CharField(max_length=64)
+    # The record key the seal was made with (review.keyring); "" for signatures older than key ids.
+    key_id = models.CharField(max_length=32, blank=True, default=keyring.newest_id)
 
     objects = SignatureQuerySet.as_manager()
 
@@ -347,6 +350,8 @@ class AuditEvent(ImmutableModel):
     detail = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64, unique=True)
     hash = models.CharField(max_length=64, unique=True)
+    # The record key the hash was made with (review.keyring); "" for events older than key ids.
+    key_id = models.CharField(max_length=32, blank=True, default=keyring.newest_id)
 
     class Meta:
         ordering = ["seq"]
@@ -364,3 +369,28 @@ class AuditHead(models.Model):
 
     def __str__(self):
         return f"audit head #{self.seq}"
+
+
+class Attestation(ImmutableModel):
+    """A signed, public statement of one article's review line, as the page shows it (review.attestations).
+
+    Never changed once written; whether it is still current is worked out when asked (unpublished, replaced
+    by a newer one, review lapsed) and published in the signed status list.
+    """
+
+    uid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="attestations")
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="+")
+    signature = models.ForeignKey(Signature, on_delete=models.PROTECT, related_name="attestations")
+    url = models.URLField(max_length=500)
+    next_review = models.DateField()
+    issued_at = models.DateTimeField()
+    key_id = models.CharField(max_length=64, help_text="The Ed25519 key that signed it (review.public_signing).")
+    document = models.TextField(help_text="The signed document, served byte for byte.")
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        indexes = [models.Index(fields=["post", "-issued_at"], name="attestation_post_idx")]
+
+    def __str__(self):
+        return f"Attestation {self.uid} of {self.post}"

@@ -2,10 +2,11 @@
 
 A signature is valid only while three things agree: the hash it recorded, the hash
 stored on its revision, and the hash recomputed from that revision's fields now; and
-its own seal still matches what it recorded (signer, name, credentials, meaning, time).
+its own seal still matches what it recorded (signer, name, credentials, meaning, time),
+under the record key it names (review.keyring).
 """
 
-from review.keyed_hash import keyed_hash
+from review import keyed_hash, keyring
 
 ATTESTATION = (
     "I have reviewed this article for medical accuracy and approve it for publication "
@@ -15,8 +16,17 @@ ATTESTATION = (
 
 
 def seal(*, revision_id, revision_hash, signer_id, printed_name, credentials,
-         registration_number, meaning, signed_at, statement, details) -> str:
-    payload = {
+         registration_number, meaning, signed_at, statement, details, key: bytes | None = None) -> str:
+    """The seal over these fields, with `key` (by default the newest record key)."""
+    return keyed_hash.keyed_hash(sealed_fields(
+        revision_id=revision_id, revision_hash=revision_hash, signer_id=signer_id, printed_name=printed_name,
+        credentials=credentials, registration_number=registration_number, meaning=meaning, signed_at=signed_at,
+        statement=statement, details=details), key=key)
+
+
+def sealed_fields(*, revision_id, revision_hash, signer_id, printed_name, credentials,
+                  registration_number, meaning, signed_at, statement, details) -> dict:
+    return {
         "revision_id": revision_id,
         "revision_hash": revision_hash,
         "signer_id": signer_id,
@@ -28,11 +38,10 @@ def seal(*, revision_id, revision_hash, signer_id, printed_name, credentials,
         "statement": statement,
         "details": details,
     }
-    return keyed_hash(payload)
 
 
-def signature_seal(signature) -> str:
-    return seal(
+def signature_fields(signature) -> dict:
+    return sealed_fields(
         revision_id=signature.revision_id,
         revision_hash=signature.revision_hash,
         signer_id=signature.signer_id,
@@ -46,6 +55,26 @@ def signature_seal(signature) -> str:
     )
 
 
+def signature_seal(signature) -> str:
+    """The seal `signature` must carry, under the key it names (a new signature names the newest); "" when that
+    key is not configured."""
+    secrets = keyring.secrets_for(signature.key_id)
+    return keyed_hash.keyed_hash(signature_fields(signature), key=secrets[0]) if secrets else ""
+
+
+def seal_matches(signature) -> bool:
+    return keyed_hash.matches(signature_fields(signature), signature.seal, signature.key_id)
+
+
+def seal_problem(signature) -> str:
+    """Why `signature`'s seal does not verify, or ""."""
+    if not keyring.secrets_for(signature.key_id):
+        return f"signature #{signature.pk} was {keyring.not_configured(signature.key_id)}"
+    if not seal_matches(signature):
+        return f"signature #{signature.pk} does not verify with the key that made it"
+    return ""
+
+
 def is_valid(signature, revision, *, revision_intact: bool | None = None) -> bool:
     """True only if `signature` covers exactly the content `revision` holds now.
 
@@ -57,5 +86,5 @@ def is_valid(signature, revision, *, revision_intact: bool | None = None) -> boo
         signature.revision_id == revision.pk
         and signature.revision_hash == revision.content_hash
         and (revision.is_intact if revision_intact is None else revision_intact)
-        and signature.seal == signature_seal(signature)
+        and seal_matches(signature)
     )

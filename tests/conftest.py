@@ -20,6 +20,25 @@ def site_served_at_the_test_clients_host(settings):
     settings.SITE_URL = "http://testserver"
 
 
+@pytest.fixture(scope="session")
+def attestation_key_file(tmp_path_factory):
+    from review import public_signing
+
+    path = tmp_path_factory.mktemp("keys") / "attestation-key.pem"
+    public_signing.new_key_file(path)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def witness_storage(settings, tmp_path, attestation_key_file):
+    """Each test its own checkpoint storage: checkpoints of another test's chain would not match this one's."""
+    settings.STORAGES = {**settings.STORAGES, "checkpoints": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "checkpoints")},
+    }}
+    settings.ATTESTATION_KEY_FILE = attestation_key_file
+
+
 @pytest.fixture
 def author(db):
     return factories.make_author("author")

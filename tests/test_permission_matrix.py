@@ -16,13 +16,14 @@ from types import SimpleNamespace
 from typing import Callable
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 
-from review import services
+from review import attestations, services
 from review.models import ReviewPolicy
 from review.states import State
 from tests import factories
@@ -319,6 +320,26 @@ EXPECTED: dict[str, list[Case]] = {
         Case("POST", public(405), kwargs=lambda world, role: {"section": "articles"}),
     ],
     "public:robots": [Case("GET", public(200)), Case("POST", public(405))],
+    # --- checking a review: documents and a page, the same for everyone
+    "public:review_verification": [
+        Case("GET", public(200), "attested", kwargs=lambda world, role: {"slug": world.post(State.PUBLISHED).slug}),
+        Case("GET", public(404), "never attested", kwargs=lambda world, role: {"slug": world.post(State.DRAFT).slug}),
+        Case("POST", public(405), kwargs=lambda world, role: {"slug": world.post(State.PUBLISHED).slug}),
+    ],
+    "public:article_attestation": [
+        Case("GET", public(200), "attested", kwargs=lambda world, role: {"slug": world.post(State.PUBLISHED).slug}),
+        Case("GET", public(404), "never attested", kwargs=lambda world, role: {"slug": world.post(State.DRAFT).slug}),
+        Case("POST", public(405), kwargs=lambda world, role: {"slug": world.post(State.PUBLISHED).slug}),
+    ],
+    "public:attestation": [
+        Case("GET", public(200), "known", kwargs=lambda world, role: {"uid": world.attestation.uid}),
+        Case("GET", public(404), "unknown", kwargs=lambda world, role: {"uid": "00000000-0000-0000-0000-000000000000"}),
+        Case("POST", public(405), kwargs=lambda world, role: {"uid": world.attestation.uid}),
+    ],
+    "public:attestation_keys": [Case("GET", public(200)), Case("POST", public(405))],
+    "public:attestation_status": [Case("GET", public(200)), Case("POST", public(405))],
+    "public:newest_checkpoint": [Case("GET", public(404), "none in this test's storage"), Case("POST", public(405))],
+    "public:verifier": [Case("GET", public(200)), Case("POST", public(405))],
 }
 
 WALKED = sorted(set(url_names()) | set(ADMIN_URLS))
@@ -339,9 +360,13 @@ def matrix():
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
+def world(django_db_setup, django_db_blocker, tmp_path_factory, attestation_key_file):
     hashers = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with hashers, django_db_blocker.unblock(), transaction.atomic():
+    # The published post's attestation is signed once, with the tests' key and a throwaway checkpoint folder.
+    witness = override_settings(ATTESTATION_KEY_FILE=attestation_key_file, STORAGES={
+        **settings.STORAGES, "checkpoints": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                                             "OPTIONS": {"location": str(tmp_path_factory.mktemp("checkpoints"))}}})
+    with hashers, witness, django_db_blocker.unblock(), transaction.atomic():
         yield _build_world()
         transaction.set_rollback(True)
 
@@ -376,7 +401,8 @@ def _build_world():
     def post(state, role="author"):
         return posts[state, "author_reviewer" if role == "author_reviewer" else "author"]
 
-    return SimpleNamespace(users=users, posts=posts, comments=comments, post=post)
+    attestation = attestations.attest(post(State.PUBLISHED))
+    return SimpleNamespace(users=users, posts=posts, comments=comments, post=post, attestation=attestation)
 
 
 # --- the tests

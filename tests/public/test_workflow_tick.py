@@ -34,8 +34,8 @@ def publications(posts) -> dict[int, int]:
 def test_workflow_tick_run_twice_publishes_each_due_post_once(client, author, reviewer, publisher):
     posts = make_due(author, reviewer, publisher, 3)
     later = make_post(author=author, reviewer=reviewer, publisher=publisher, state=State.SCHEDULED, title="Later")
-    assert tick() == "Published 3 scheduled post(s); flagged 0 re-review(s) due.\n"
-    assert tick() == "Published 0 scheduled post(s); flagged 0 re-review(s) due.\n"
+    assert tick().splitlines()[0] == "Published 3 scheduled post(s); flagged 0 re-review(s) due."
+    assert tick().splitlines()[0] == "Published 0 scheduled post(s); flagged 0 re-review(s) due."
     assert publications(posts) == {post.pk: 1 for post in posts}
     assert Workflow.objects.get(post=later).state == State.SCHEDULED
     for post in posts:

@@ -1,12 +1,15 @@
 """The audit pack lists every revision, diff, finding, comment, signature and event of a post."""
 
 import json
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from review import findings, services
+from review import audit, audit_pack, findings, services
 from review.states import State
 from tests.factories import PASSWORD
 
@@ -52,3 +55,55 @@ def test_export_audit_as_html_is_readable(post_in, tmp_path):
 def test_export_audit_of_an_unknown_slug_says_so(db):
     with pytest.raises(CommandError, match="No post with the address"):
         call_command("export_audit", "no-such-post")
+
+
+def raw(sql, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def test_audit_pack_shows_a_tampered_event_of_its_post_as_broken(post_in):
+    post = post_in(State.PUBLISHED)
+    tampered = post.audit_events.order_by("seq")[2]
+    raw("UPDATE review_auditevent SET actor_name = 'Dr. Nobody' WHERE seq = %s", [tampered.seq])
+
+    chain = audit_pack.build(post)["audit_chain"]
+
+    assert chain["intact"] is False
+    assert chain["problem"] == f"event #{tampered.seq} was altered after it was written"
+
+
+def test_audit_pack_shows_a_removed_link_before_its_post_as_broken(post_in):
+    other = post_in(State.DRAFT)
+    post = post_in(State.PUBLISHED)
+    first = post.audit_events.order_by("seq").first()
+    assert other.audit_events.filter(seq=first.seq - 1).exists()
+    raw("DELETE FROM review_auditevent WHERE seq = %s", [first.seq - 1])
+
+    chain = audit_pack.build(post)["audit_chain"]
+
+    assert chain["intact"] is False
+    assert chain["problem"] == f"event #{first.seq - 1} is missing (deleted or renumbered)"
+
+
+def pack_cost(post):
+    with CaptureQueriesContext(connection) as queries, \
+            mock.patch("review.audit.event_hash", wraps=audit.event_hash) as hashed:
+        pack = audit_pack.build(post)
+    assert pack["audit_chain"]["intact"] is True
+    return len(queries), hashed.call_count
+
+
+def test_audit_pack_checks_only_its_posts_events_whatever_the_others(post_in):
+    post = post_in(State.PUBLISHED)
+    own_events = post.audit_events.count()
+    post_in(State.PUBLISHED)
+    pack_cost(post)  # fills the caches a first export fills
+    queries_with_one_other, hashed_with_one_other = pack_cost(post)
+    for _ in range(3):
+        post_in(State.PUBLISHED)
+
+    queries_with_four_others, hashed_with_four_others = pack_cost(post)
+
+    assert queries_with_four_others == queries_with_one_other
+    assert hashed_with_one_other == hashed_with_four_others == own_events
