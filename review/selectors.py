@@ -5,15 +5,13 @@ against the signatures themselves (`review.signing.is_valid`), so a signature or
 altered behind the application's back yields no review line, and the article is not public.
 """
 
-import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from django.core.signals import setting_changed
-from django.db import connection
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
-from django.db.models.signals import post_delete, post_save
 
 from content.models import Post
 from review import signing
@@ -42,34 +40,34 @@ class PublicReview:
         return f"{self.honorific} {self.name}".strip()
 
 
-# The public pages read the review policy only to print when the next review is due, on every
-# article request; this process keeps its copy for POLICY_TTL seconds. Saving or deleting the policy
-# clears it at once in the process that saved it; other processes see the change within the TTL.
-# The workflow (who must sign, the checklist) always reads the database.
-POLICY_TTL = 60.0
-_display_policy: tuple[float, Policy] | None = None
+# The public pages read the review policy on every request only to print when the next review is due: it is
+# kept in Django's cache for POLICY_TIMEOUT seconds and dropped whenever the policy is saved or deleted
+# (`forget_display_policy`, connected in `review.apps`). With a cache per process, the default, the other
+# processes see a change within the timeout; with a shared cache, at once. The workflow (who must sign, the
+# checklist) always reads the database.
+POLICY_CACHE_KEY = "review:display-policy:1"  # bump the number when `Policy` changes its fields
+POLICY_TIMEOUT = 60
 
 
 def display_policy() -> Policy:
-    global _display_policy
-    now = time.monotonic()
-    if _display_policy is not None and now - _display_policy[0] < POLICY_TTL:
-        return _display_policy[1]
+    kept = cache.get(POLICY_CACHE_KEY)
+    if kept is not None:
+        return Policy(**kept)
     policy = ReviewPolicy.current()
-    # Inside a transaction the row read may yet be rolled back (as every test's is): don't keep it.
-    if not connection.in_atomic_block:
-        _display_policy = (now, policy)
+    cache.set(POLICY_CACHE_KEY, asdict(policy), POLICY_TIMEOUT)
     return policy
 
 
 def forget_display_policy(**kwargs) -> None:
-    global _display_policy
-    _display_policy = None
+    """Drop the kept policy: on a change of the settings, and (through `forget_saved_policy`) of the row."""
+    cache.delete(POLICY_CACHE_KEY)
 
 
-post_save.connect(forget_display_policy, sender=ReviewPolicy, dispatch_uid="review.selectors.policy_saved")
-post_delete.connect(forget_display_policy, sender=ReviewPolicy, dispatch_uid="review.selectors.policy_deleted")
-setting_changed.connect(forget_display_policy, dispatch_uid="review.selectors.setting_changed")
+def forget_saved_policy(**kwargs) -> None:
+    forget_display_policy()
+    # A page that read the old row while the change was being saved may have kept it: drop it again once the
+    # change is committed, when every later read sees the new row.
+    transaction.on_commit(forget_display_policy)
 
 
 def _split_honorific(printed_name: str, honorific: str) -> tuple[str, str]:
