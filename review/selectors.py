@@ -16,7 +16,6 @@ from django.db.models import Exists, F, OuterRef, QuerySet
 from content.models import Post
 from review import signing
 from review.models import Policy, ReviewerProfile, ReviewPolicy, Signature
-from review.prepared import Prepared
 from review.states import Meaning
 
 # The review line promises a medical review; only signatures with this meaning can make it.
@@ -58,9 +57,13 @@ def display_policy() -> Policy:
     return policy
 
 
-def forget_display_policy(**kwargs) -> None:
-    """Drop the kept policy: on a change of the settings, and (through `forget_saved_policy`) of the row."""
+def forget_display_policy() -> None:
     cache.delete(POLICY_CACHE_KEY)
+
+
+def forget_changed_policy_setting(*, setting, **kwargs) -> None:
+    if setting == "REVIEW_POLICY":
+        forget_display_policy()
 
 
 def forget_saved_policy(**kwargs) -> None:
@@ -90,23 +93,17 @@ def _review(signature: Signature, policy) -> PublicReview:
     )
 
 
-# The public article's read, compiled once: it runs on every request for every article.
-_signatures_of_live_post = Prepared(
-    lambda slug: Signature.objects.filter(revision__post__slug=slug, revision__post__live_revision=F("revision"),
-                                          meaning=PUBLIC_MEANING)
-    .select_related("revision__post__author", "reviewer").order_by("-signed_at", "-pk"),
-    takes=(str,),
-)
-
-
 def public_post(slug: str) -> tuple[Post, PublicReview] | None:
     """The live post at `slug` with the newest valid medical sign-off of its live revision, or None.
 
     One query: the post, its live revision and author come with the signatures of that revision
     (a live post without one is not public anyway). The checks are those of `public_reviews_for`.
     """
+    signatures = (Signature.objects.filter(revision__post__slug=slug, revision__post__live_revision=F("revision"),
+                                           meaning=PUBLIC_MEANING)
+                  .select_related("revision__post__author", "reviewer").order_by("-signed_at", "-pk"))
     intact = None
-    for signature in _signatures_of_live_post(slug):
+    for signature in signatures:
         revision = signature.revision
         if intact is None:
             intact = revision.is_intact

@@ -100,3 +100,49 @@ def test_article_scheduled_is_public_as_soon_as_workflow_tick_publishes_it(clien
 
 def test_index_must_be_revalidated(client, db):
     assert set(client.get("/blog/")["Cache-Control"].split(", ")) == {"public", "max-age=0", "must-revalidate"}
+
+
+def test_article_is_rendered_once_for_readers_who_are_not_signed_in(client, published):
+    post = published()
+    first = client.get(f"/blog/{post.slug}/")
+    again = client.get(f"/blog/{post.slug}/")
+    assert [t.name for t in first.templates][0] == "public/article.html"
+    assert again.templates == []  # from the cache
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+
+
+def test_article_reader_with_a_message_waiting_sees_it_and_nobody_else_does(client, published):
+    from django.contrib import messages
+    from django.contrib.messages.middleware import MessageMiddleware
+    from django.contrib.sessions.middleware import SessionMiddleware
+    from django.test import RequestFactory
+
+    from public import views
+
+    post = published()
+    client.get(f"/blog/{post.slug}/")  # the page is in the cache
+
+    def signed_out(request):  # as a page that says something, then leads to the article
+        messages.info(request, "You have been signed out.")
+        return views.article(request, slug=post.slug)
+
+    told = SessionMiddleware(MessageMiddleware(signed_out))(RequestFactory().get(f"/blog/{post.slug}/"))
+    assert "You have been signed out." in told.content.decode()
+    assert "You have been signed out." not in client.get(f"/blog/{post.slug}/").content.decode()
+
+
+def test_article_signed_in_reader_gets_the_page_everyone_gets(client, published, author):
+    post = published()
+    page = client.get(f"/blog/{post.slug}/").content
+    client.force_login(author)
+    assert client.get(f"/blog/{post.slug}/").content == page
+
+
+def test_article_author_renamed_shows_the_new_name_at_once(client, published, author):
+    post = published()
+    etag = client.get(f"/blog/{post.slug}/")["ETag"]
+    author.first_name, author.last_name = "Mei", "Wong"
+    author.save()
+    response = client.get(f"/blog/{post.slug}/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert "By Mei Wong" in text_of(response)
