@@ -63,7 +63,7 @@ INSTALLED_APPS = [
     "public",
 ]
 
-# Django's model backend, reading a signed-in user's profile and permissions with fewer queries.
+# Django's model backend, reading a signed-in user together with their reviewer profile.
 AUTHENTICATION_BACKENDS = ["config.auth.Backend"]
 
 MIDDLEWARE = [
