@@ -34,8 +34,13 @@ REVIEWER_PAGE_SIZE = 25
 revalidate = cache_control(public=True, max_age=0, must_revalidate=True)
 # Part of every ETag: bump it when the article template changes what it shows.
 ARTICLE_TEMPLATE_VERSION = "2"  # 2: the "Sources" list
-# How long a rendered article is kept (by its ETag, so never stale; the time only bounds the memory it holds).
-ARTICLE_PAGE_TIMEOUT = 3600
+# An article, once read and verified (one query, its content hash and its signature's seal), is kept in the
+# cache and served from there for this many seconds; then it is read and verified again. A change made through
+# the application (publish, unpublish, a re-review, the review policy, a reviewer's or author's name) drops it
+# at once (review.selectors.public_generation). A row altered behind the application's back is caught at the
+# next check, within these seconds; until then readers get the page that was verified, with the signed words,
+# never the altered ones.
+ARTICLE_RECHECK_SECONDS = 10
 # Answers a GET with 304 when the reader's copy has the ETag or Last-Modified the view's response sets.
 conditional_get = decorator_from_middleware(ConditionalGetMiddleware)
 
@@ -106,43 +111,52 @@ def article_etag(article: Article, data: dict) -> str:
     return hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()[:32]
 
 
-def _article_page(request, found: Article, data: dict, etag: str) -> str:
-    """The rendered page, kept in the cache by its ETag, which changes with anything the page shows, so it is
-    never stale. The public pages are alike for every reader (their navigation does not name the user), except
-    for a reader with messages waiting, whose page is rendered for them alone."""
-    shared = not len(get_messages(request))
-    key = f"public-article:{etag}"
-    page = cache.get(key) if shared else None
-    if page is None:
-        page = render_to_string("public/article.html", {
-            "site_name": settings.SITE_NAME,
-            "article": found,
-            "review": found.review,
-            "toc": table_of_contents(found.revision.html),
-            "canonical_url": data["url"],
-            "structured_data": data,
-            "structured_data_json": json_ld(data),
-        }, request)
-        if shared:
-            cache.set(key, page, ARTICLE_PAGE_TIMEOUT)
-    return page
+def _verified_article(request, slug) -> dict | None:
+    """The page at `slug` with its ETag and Last-Modified, read and verified now; None if nothing is public there."""
+    found = selectors.public_post(slug)
+    if found is None:
+        return None
+    found = Article(*found)
+    data = structured_data(request, found)
+    page = render_to_string("public/article.html", {
+        "site_name": settings.SITE_NAME,
+        "article": found,
+        "review": found.review,
+        "toc": table_of_contents(found.revision.html),
+        "canonical_url": data["url"],
+        "structured_data": data,
+        "structured_data_json": json_ld(data),
+    }, request)
+    return {"page": page, "etag": article_etag(found, data), "last_modified": found.last_changed.timestamp()}
+
+
+def _kept_article(request, slug) -> dict | None:
+    """`_verified_article`, kept in the cache for ARTICLE_RECHECK_SECONDS under the present state of everything
+    the page shows (`selectors.public_generation`) and its address. The public pages are alike for every
+    reader (they do not name the user), except for a reader with messages waiting: theirs is made for them."""
+    if len(get_messages(request)):
+        return _verified_article(request, slug)
+    address = request.build_absolute_uri(request.path)
+    key = "public-article:" + hashlib.sha256(f"{selectors.public_generation()} {address}".encode()).hexdigest()
+    kept = cache.get(key)
+    if kept is None:
+        kept = _verified_article(request, slug)
+        if kept is not None:
+            cache.set(key, kept, ARTICLE_RECHECK_SECONDS)
+    return kept
 
 
 @require_safe
 @revalidate
 @conditional_get
 def article(request, slug):
-    """The article, if its live revision carries a valid medical signature: checked in the database on every
-    request (one query and two hashes), so an article whose rows were altered is gone at once, cache or not."""
-    found = selectors.public_post(slug)
-    if found is None:
+    """The article, if its live revision carries a valid medical signature (see ARTICLE_RECHECK_SECONDS)."""
+    shown = _kept_article(request, slug)
+    if shown is None:
         raise Http404("No published article at this address.")
-    found = Article(*found)
-    data = structured_data(request, found)
-    etag = article_etag(found, data)
-    response = HttpResponse(_article_page(request, found, data, etag))
-    response["ETag"] = quote_etag(etag)
-    response["Last-Modified"] = http_date(found.last_changed.timestamp())
+    response = HttpResponse(shown["page"])
+    response["ETag"] = quote_etag(shown["etag"])
+    response["Last-Modified"] = http_date(shown["last_modified"])
     return response
 
 

@@ -8,6 +8,7 @@ altered behind the application's back yields no review line, and the article is 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from uuid import uuid4
 
 from django.core.cache import cache
 from django.db import transaction
@@ -61,16 +62,42 @@ def forget_display_policy() -> None:
     cache.delete(POLICY_CACHE_KEY)
 
 
-def forget_changed_policy_setting(*, setting, **kwargs) -> None:
-    if setting == "REVIEW_POLICY":
-        forget_display_policy()
-
-
 def forget_saved_policy(**kwargs) -> None:
     forget_display_policy()
     # A page that read the old row while the change was being saved may have kept it: drop it again once the
     # change is committed, when every later read sees the new row.
     transaction.on_commit(forget_display_policy)
+
+
+# What the public pages show changes, through the application, only when one of these is saved or deleted: a
+# post (publish, unpublish, a new live version), a signature (a re-review), the review policy, a reviewer's
+# profile (name, link) or a user (an author's name). `public_generation()` names the present state of all of
+# them: what a public page keeps in the cache under it is dropped by any such change (connected in `review.apps`).
+PUBLIC_GENERATION_KEY = "review:public-generation"
+# Settings a public page shows something of.
+PUBLIC_SETTINGS = {"REVIEW_POLICY", "SITE_NAME", "TIME_ZONE"}
+
+
+def public_generation() -> str:
+    return cache.get_or_set(PUBLIC_GENERATION_KEY, lambda: uuid4().hex, None)
+
+
+def forget_public_facts() -> None:
+    cache.set(PUBLIC_GENERATION_KEY, uuid4().hex, None)
+
+
+def forget_saved_public_fact(*, update_fields=None, **kwargs) -> None:
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # signing in changes nothing a public page shows
+    forget_public_facts()
+    transaction.on_commit(forget_public_facts)  # as for the policy: a page may have read the old rows meanwhile
+
+
+def forget_changed_setting(*, setting, **kwargs) -> None:
+    if setting == "REVIEW_POLICY":
+        forget_display_policy()
+    if setting in PUBLIC_SETTINGS:
+        forget_public_facts()
 
 
 def _split_honorific(printed_name: str, honorific: str) -> tuple[str, str]:

@@ -56,13 +56,26 @@ def test_article_unpublished_answers_404_even_to_a_cached_etag(client, published
     assert client.get(f"/blog/{post.slug}/", HTTP_IF_NONE_MATCH=etag).status_code == 404
 
 
-def test_article_tampered_answers_404_even_to_a_cached_etag(client, published):
+def test_article_tampered_answers_404_to_a_cached_etag_at_the_next_check(client, published, seconds_ago):
     from content.models import Revision
+    from public.views import ARTICLE_RECHECK_SECONDS
 
     post = published()
-    etag = client.get(f"/blog/{post.slug}/")["ETag"]
+    with seconds_ago(ARTICLE_RECHECK_SECONDS + 1):  # the page was verified and kept that long ago
+        etag = client.get(f"/blog/{post.slug}/")["ETag"]
     tamper(Revision, post.live_revision_id, body="changed")
     assert client.get(f"/blog/{post.slug}/", HTTP_IF_NONE_MATCH=etag).status_code == 404
+
+
+def test_article_tampered_until_the_next_check_is_served_only_as_it_was_signed(client, published):
+    from content.models import Revision
+
+    post = published(body="Signed words.")
+    signed = client.get(f"/blog/{post.slug}/")
+    tamper(Revision, post.live_revision_id, html="<p>Altered words.</p>")
+    assert client.get(f"/blog/{post.slug}/", HTTP_IF_NONE_MATCH=signed["ETag"]).status_code == 304
+    assert client.get(f"/blog/{post.slug}/").content == signed.content
+    assert "Signed words." in text_of(signed) and "Altered words." not in text_of(signed)
 
 
 def test_article_re_review_changes_the_etag(client, published, second_reviewer):
