@@ -87,10 +87,11 @@ def forget_public_facts() -> None:
 
 
 def forget_saved_public_fact(*, update_fields=None, **kwargs) -> None:
+    """Whatever a page kept goes at once. (A page read while the change is being committed may keep the old rows
+    under the new name; what public pages keep expires within seconds, see public.views.ARTICLE_RECHECK_SECONDS.)"""
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return  # signing in changes nothing a public page shows
     forget_public_facts()
-    transaction.on_commit(forget_public_facts)  # as for the policy: a page may have read the old rows meanwhile
 
 
 def forget_changed_setting(*, setting, **kwargs) -> None:
