@@ -17,6 +17,7 @@ install: $(VENV)/.installed
 
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py createcachetable
 	DEBUG=1 $(PY) manage.py demo
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -22,6 +22,15 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def cache_backend(name: str) -> str:
+    """A Django cache backend from its short name (locmem, database, redis) or its dotted path."""
+    return {
+        "locmem": "django.core.cache.backends.locmem.LocMemCache",
+        "database": "django.core.cache.backends.db.DatabaseCache",
+        "redis": "django.core.cache.backends.redis.RedisCache",
+    }.get(name, name)
+
+
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -63,7 +72,7 @@ INSTALLED_APPS = [
 ]
 
 # django-axes refuses logins while an account or address is locked out; then Django's model backend,
-# reading a signed-in user's profile and permissions with fewer queries.
+# reading a signed-in user together with their reviewer profile.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "config.auth.Backend"]
 
 MIDDLEWARE = [
@@ -122,6 +131,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
+
+# Django's cache framework, for what a page would otherwise read or render again on every request (the
+# review policy, a rendered article by its ETag, an article's sources by its content hash). Local memory by
+# default: each process keeps its own, which is enough for one app server. With several, choose a cache they
+# share, so that a change one of them makes is seen by all at once: `database` (run
+# `python manage.py createcachetable` once) or `redis` (`pip install redis`; CACHE_LOCATION=redis://host:6379/0).
+CACHES = {
+    "default": {
+        "BACKEND": cache_backend(os.environ.get("CACHE_BACKEND") or "locmem"),
+        # The table for `database`, the server's URL for `redis`, a name for `locmem`.
+        "LOCATION": os.environ.get("CACHE_LOCATION") or "medreview_cache",
+    }
+}
+if CACHES["default"]["BACKEND"].endswith(".RedisCache") and not os.environ.get("CACHE_LOCATION"):
+    raise ImproperlyConfigured("CACHE_BACKEND=redis needs CACHE_LOCATION, e.g. redis://cache.internal:6379/0.")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

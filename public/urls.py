@@ -6,7 +6,6 @@ from django.views.decorators.http import require_safe
 from django.views.generic import RedirectView
 
 from public import verification, views
-from public.page_cache import per_etag
 from public.feeds import LatestArticlesFeed
 from public.sitemaps import SITEMAPS
 
@@ -22,7 +21,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="public:index"), name="home"),
     path("blog/", views.index, name="index"),
     path("blog/feed/", public_view(LatestArticlesFeed()), name="feed"),
-    path("blog/<str:slug>/", per_etag(views._article_etag, "public-article")(views.article), name="article"),
+    path("blog/<str:slug>/", views.article, name="article"),
     path("blog/<str:slug>/review/", verification.review_verification, name="review_verification"),
     path("blog/<str:slug>/attestation.json", verification.article_attestation, name="article_attestation"),
     path("attestations/<uuid:uid>.json", verification.attestation, name="attestation"),

@@ -7,16 +7,22 @@ import hashlib
 import json
 
 from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpResponse
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
+from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import decorator_from_middleware
+from django.utils.http import http_date, quote_etag
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import condition, require_safe
+from django.views.decorators.http import require_safe
 
 from public.articles import Article, public_article_pages, table_of_contents
 from public.models import EditorialPolicy
@@ -32,6 +38,15 @@ REVIEWER_PAGE_SIZE = 25
 revalidate = cache_control(public=True, max_age=0, must_revalidate=True)
 # Part of every ETag: bump it when the article template changes what it shows.
 ARTICLE_TEMPLATE_VERSION = "3"  # 2: the "Sources" list; 3: attested regions and "Verify this review"
+# An article, once read and verified (one query, its content hash and its signature's seal), is kept in the
+# cache and served from there for this many seconds; then it is read and verified again. A change made through
+# the application (publish, unpublish, a re-review, the review policy, a reviewer's or author's name) drops it
+# at once (review.selectors.public_generation). A row altered behind the application's back is caught at the
+# next check, within these seconds; until then readers get the page that was verified, with the signed words,
+# never the altered ones.
+ARTICLE_RECHECK_SECONDS = 10
+# Answers a GET with 304 when the reader's copy has the ETag or Last-Modified the view's response sets.
+conditional_get = decorator_from_middleware(ConditionalGetMiddleware)
 
 
 @require_safe
@@ -45,16 +60,6 @@ def index(request):
         "page": page,
         "articles": page.object_list,
     })
-
-
-def _article(request, slug) -> Article | None:
-    """The public article at `slug`, loaded once per request for both the ETag and the page."""
-    cached = getattr(request, "_public_article", None)
-    if cached is None or cached[0] != slug:
-        found = selectors.public_post(slug)
-        cached = (slug, Article(*found) if found else None)
-        request._public_article = cached
-    return cached[1]
 
 
 def structured_data(request, article: Article) -> dict:
@@ -103,37 +108,60 @@ def json_ld(data: dict) -> str:
     return mark_safe(json.dumps(data, ensure_ascii=False, indent=1).translate(_SCRIPT_ESCAPES))  # noqa: S308
 
 
-def _article_etag(request, slug):
-    article = _article(request, slug)
-    if article is None:
-        return None
-    # Everything the page shows comes from the signed content and the structured data.
-    data = structured_data(request, article)
-    data["_"] = [article.revision.content_hash, article.review.next_review_due.isoformat(), ARTICLE_TEMPLATE_VERSION]
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:32]
+def article_etag(article: Article, data: dict) -> str:
+    """A hash of everything the page shows: its structured data, the signed content, the review and the template."""
+    shown = [data, settings.SITE_NAME, article.revision.content_hash, article.review.signature_id,
+             article.review.next_review_due.isoformat(), ARTICLE_TEMPLATE_VERSION]
+    return hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()[:32]
 
 
-def _article_last_modified(request, slug):
-    article = _article(request, slug)
-    return article.last_changed if article else None
-
-
-@require_safe
-@revalidate
-@condition(etag_func=_article_etag, last_modified_func=_article_last_modified)
-def article(request, slug):
-    found = _article(request, slug)
+def _verified_article(request, slug) -> dict | None:
+    """The page at `slug` with its ETag and Last-Modified, read and verified now; None if nothing is public there."""
+    found = selectors.public_post(slug)
     if found is None:
-        raise Http404("No published article at this address.")
+        return None
+    found = Article(*found)
     data = structured_data(request, found)
-    return _render(request, "public/article.html", {
+    page = render_to_string("public/article.html", {
+        "site_name": settings.SITE_NAME,
         "article": found,
         "review": found.review,
         "toc": table_of_contents(found.revision.html),
         "canonical_url": data["url"],
         "structured_data": data,
         "structured_data_json": json_ld(data),
-    })
+    }, request)
+    return {"page": page, "etag": article_etag(found, data), "last_modified": found.last_changed.timestamp()}
+
+
+def _kept_article(request, slug) -> dict | None:
+    """`_verified_article`, kept in the cache for ARTICLE_RECHECK_SECONDS under the present state of everything
+    the page shows (`selectors.public_generation`) and its address. The public pages are alike for every
+    reader (they do not name the user), except for a reader with messages waiting: theirs is made for them."""
+    if len(get_messages(request)):
+        return _verified_article(request, slug)
+    address = request.build_absolute_uri(request.path)
+    key = "public-article:" + hashlib.sha256(f"{selectors.public_generation()} {address}".encode()).hexdigest()
+    kept = cache.get(key)
+    if kept is None:
+        kept = _verified_article(request, slug)
+        if kept is not None:
+            cache.set(key, kept, ARTICLE_RECHECK_SECONDS)
+    return kept
+
+
+@require_safe
+@revalidate
+@conditional_get
+def article(request, slug):
+    """The article, if its live revision carries a valid medical signature (see ARTICLE_RECHECK_SECONDS)."""
+    shown = _kept_article(request, slug)
+    if shown is None:
+        raise Http404("No published article at this address.")
+    response = HttpResponse(shown["page"])
+    response["ETag"] = quote_etag(shown["etag"])
+    response["Last-Modified"] = http_date(shown["last_modified"])
+    return response
 
 
 @require_safe

@@ -8,3 +8,21 @@ class ReviewConfig(AppConfig):
     def ready(self):
         from review import lockouts  # noqa: F401  (connects the login lock-out's signal receiver)
         from review import checks  # noqa: F401  (registers the system checks)
+        from django.contrib.auth import get_user_model
+        from django.core.signals import setting_changed
+        from django.db.models.signals import post_delete, post_save
+
+        from content.models import Post
+        from review.models import ReviewerProfile, ReviewPolicy, Signature
+        from review.selectors import forget_changed_setting, forget_saved_policy, forget_saved_public_fact
+
+        # The public pages keep the review policy, and pages made of public facts, in the cache: a change of
+        # either must reach them (review.selectors).
+        post_save.connect(forget_saved_policy, sender=ReviewPolicy, dispatch_uid="review.policy_saved")
+        post_delete.connect(forget_saved_policy, sender=ReviewPolicy, dispatch_uid="review.policy_deleted")
+        for model in (Post, Signature, ReviewPolicy, ReviewerProfile, get_user_model()):
+            name = model._meta.label_lower
+            post_save.connect(forget_saved_public_fact, sender=model, dispatch_uid=f"review.public_fact_saved.{name}")
+            post_delete.connect(forget_saved_public_fact, sender=model,
+                                dispatch_uid=f"review.public_fact_deleted.{name}")
+        setting_changed.connect(forget_changed_setting, dispatch_uid="review.public_setting_changed")

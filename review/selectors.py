@@ -5,20 +5,18 @@ against the signatures themselves (`review.signing.is_valid`), so a signature or
 altered behind the application's back yields no review line, and the article is not public.
 """
 
-import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
+from uuid import uuid4
 
-from django.core.signals import setting_changed
-from django.db import connection
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
-from django.db.models.signals import post_delete, post_save
 
 from content.models import Post
 from review import signing
 from review.models import Policy, ReviewerProfile, ReviewPolicy, Signature
-from review.prepared import Prepared
 from review.states import Meaning
 
 # The review line promises a medical review; only signatures with this meaning can make it.
@@ -42,34 +40,65 @@ class PublicReview:
         return f"{self.honorific} {self.name}".strip()
 
 
-# The public pages read the review policy only to print when the next review is due, on every
-# article request; this process keeps its copy for POLICY_TTL seconds. Saving or deleting the policy
-# clears it at once in the process that saved it; other processes see the change within the TTL.
-# The workflow (who must sign, the checklist) always reads the database.
-POLICY_TTL = 60.0
-_display_policy: tuple[float, Policy] | None = None
+# The public pages read the review policy on every request only to print when the next review is due: it is
+# kept in Django's cache for POLICY_TIMEOUT seconds and dropped whenever the policy is saved or deleted
+# (`forget_display_policy`, connected in `review.apps`). With a cache per process, the default, the other
+# processes see a change within the timeout; with a shared cache, at once. The workflow (who must sign, the
+# checklist) always reads the database.
+POLICY_CACHE_KEY = "review:display-policy:1"  # bump the number when `Policy` changes its fields
+POLICY_TIMEOUT = 60
 
 
 def display_policy() -> Policy:
-    global _display_policy
-    now = time.monotonic()
-    if _display_policy is not None and now - _display_policy[0] < POLICY_TTL:
-        return _display_policy[1]
+    kept = cache.get(POLICY_CACHE_KEY)
+    if kept is not None:
+        return Policy(**kept)
     policy = ReviewPolicy.current()
-    # Inside a transaction the row read may yet be rolled back (as every test's is): don't keep it.
-    if not connection.in_atomic_block:
-        _display_policy = (now, policy)
+    cache.set(POLICY_CACHE_KEY, asdict(policy), POLICY_TIMEOUT)
     return policy
 
 
-def forget_display_policy(**kwargs) -> None:
-    global _display_policy
-    _display_policy = None
+def forget_display_policy() -> None:
+    cache.delete(POLICY_CACHE_KEY)
 
 
-post_save.connect(forget_display_policy, sender=ReviewPolicy, dispatch_uid="review.selectors.policy_saved")
-post_delete.connect(forget_display_policy, sender=ReviewPolicy, dispatch_uid="review.selectors.policy_deleted")
-setting_changed.connect(forget_display_policy, dispatch_uid="review.selectors.setting_changed")
+def forget_saved_policy(**kwargs) -> None:
+    forget_display_policy()
+    # A page that read the old row while the change was being saved may have kept it: drop it again once the
+    # change is committed, when every later read sees the new row.
+    transaction.on_commit(forget_display_policy)
+
+
+# What the public pages show changes, through the application, only when one of these is saved or deleted: a
+# post (publish, unpublish, a new live version), a signature (a re-review), the review policy, a reviewer's
+# profile (name, link) or a user (an author's name). `public_generation()` names the present state of all of
+# them: what a public page keeps in the cache under it is dropped by any such change (connected in `review.apps`).
+PUBLIC_GENERATION_KEY = "review:public-generation"
+# Settings a public page shows something of.
+PUBLIC_SETTINGS = {"REVIEW_POLICY", "SITE_NAME", "TIME_ZONE"}
+
+
+def public_generation() -> str:
+    return cache.get_or_set(PUBLIC_GENERATION_KEY, lambda: uuid4().hex, None)
+
+
+def forget_public_facts() -> None:
+    cache.set(PUBLIC_GENERATION_KEY, uuid4().hex, None)
+
+
+def forget_saved_public_fact(*, update_fields=None, **kwargs) -> None:
+    """Whatever a page kept goes at once. (A page read while the change is being committed may keep the old rows
+    under the new name; what public pages keep expires within seconds, see public.views.ARTICLE_RECHECK_SECONDS.)"""
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # signing in changes nothing a public page shows
+    forget_public_facts()
+
+
+def forget_changed_setting(*, setting, **kwargs) -> None:
+    if setting == "REVIEW_POLICY":
+        forget_display_policy()
+    if setting in PUBLIC_SETTINGS:
+        forget_public_facts()
 
 
 def _split_honorific(printed_name: str, honorific: str) -> tuple[str, str]:
@@ -92,23 +121,17 @@ def _review(signature: Signature, policy) -> PublicReview:
     )
 
 
-# The public article's read, compiled once: it runs on every request for every article.
-_signatures_of_live_post = Prepared(
-    lambda slug: Signature.objects.filter(revision__post__slug=slug, revision__post__live_revision=F("revision"),
-                                          meaning=PUBLIC_MEANING)
-    .select_related("revision__post__author", "reviewer").order_by("-signed_at", "-pk"),
-    takes=(str,),
-)
-
-
 def public_post(slug: str) -> tuple[Post, PublicReview] | None:
     """The live post at `slug` with the newest valid medical sign-off of its live revision, or None.
 
     One query: the post, its live revision and author come with the signatures of that revision
     (a live post without one is not public anyway). The checks are those of `public_reviews_for`.
     """
+    signatures = (Signature.objects.filter(revision__post__slug=slug, revision__post__live_revision=F("revision"),
+                                           meaning=PUBLIC_MEANING)
+                  .select_related("revision__post__author", "reviewer").order_by("-signed_at", "-pk"))
     intact = None
-    for signature in _signatures_of_live_post(slug):
+    for signature in signatures:
         revision = signature.revision
         if intact is None:
             intact = revision.is_intact

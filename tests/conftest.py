@@ -39,6 +39,17 @@ def witness_storage(settings, tmp_path, attestation_key_file):
     settings.ATTESTATION_KEY_FILE = attestation_key_file
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache, as a freshly started server does: a test's rows are rolled back
+    afterwards, and what was cached from them must not answer for the next test's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def author(db):
     return factories.make_author("author")

@@ -73,3 +73,31 @@ def _postgres_options(**env):
 def test_postgresql_connections_turn_jit_off_unless_told_otherwise():
     assert _postgres_options() == repr("-c jit=off")
     assert _postgres_options(PG_OPTIONS="") == "None"  # behind PgBouncer, set it in postgresql.conf
+
+
+def cache_settings(**env):
+    clean = {k: v for k, v in os.environ.items()
+             if k not in {"DEBUG", "SECRET_KEY", "CACHE_BACKEND", "CACHE_LOCATION", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    return subprocess.run(
+        [sys.executable, "-c", "import django; from django.conf import settings; django.setup(); "
+                               "print(settings.CACHES['default']['BACKEND'], settings.CACHES['default']['LOCATION'])"],
+        cwd=ROOT, env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", "SECRET_KEY": "k" * 50, **env},
+        capture_output=True, text=True,
+    )
+
+
+def test_cache_is_local_memory_unless_told_otherwise():
+    assert cache_settings().stdout.split() == ["django.core.cache.backends.locmem.LocMemCache", "medreview_cache"]
+
+
+def test_cache_backend_selects_a_cache_several_app_servers_share():
+    assert cache_settings(CACHE_BACKEND="database").stdout.split() == [
+        "django.core.cache.backends.db.DatabaseCache", "medreview_cache"]
+    assert cache_settings(CACHE_BACKEND="redis", CACHE_LOCATION="redis://cache.internal:6379/0").stdout.split() == [
+        "django.core.cache.backends.redis.RedisCache", "redis://cache.internal:6379/0"]
+
+
+def test_redis_cache_without_a_location_refuses_to_start():
+    result = cache_settings(CACHE_BACKEND="redis")
+    assert result.returncode != 0
+    assert "CACHE_BACKEND=redis needs CACHE_LOCATION" in result.stderr

@@ -107,7 +107,7 @@ def test_dashboard_query_count_does_not_grow_with_posts(client, author, django_a
         make_post(author=author, title=f"Article {n}")
     client.force_login(author)
     client.get("/editor/")  # warm the session and permission caches
-    with django_assert_num_queries(6):  # the page's ids, then its posts
+    with django_assert_num_queries(7):  # the user's permissions (two), the page's ids, then its posts
         assert client.get("/editor/").status_code == 200
 
 
@@ -360,8 +360,9 @@ def test_post_page_query_count_does_not_grow_with_revisions(client, post_in, aut
         services.comment_add(post=post, user=reviewer, body=f"Comment {n}", quote={"exact": "Body"})
     client.force_login(author)
     client.get(post_url(post))
-    # 7, plus the claims check: the admin's rule overrides and the justifications on the revision.
-    with django_assert_num_queries(9):
+    # 8 (the user's permissions are two), plus the claims check: the admin's rule overrides and the
+    # justifications on the revision.
+    with django_assert_num_queries(10):
         assert client.get(post_url(post)).status_code == 200
 
 
@@ -520,6 +521,7 @@ def test_post_page_query_count_for_a_publisher_does_not_grow_with_revisions(
     services.revision_sign(post, user=reviewer, password=PASSWORD, attested=True)
     client.force_login(publisher)
     client.get(post_url(post))
-    with django_assert_num_queries(13):  # 11, plus the claims check's rule overrides and justifications
+    # 12 (the user's permissions are two), plus the claims check's rule overrides and justifications
+    with django_assert_num_queries(14):
         content = client.get(post_url(post)).content.decode()
     assert ">Publish</button>" in content

@@ -34,3 +34,20 @@ def published(post_in):
         return post_in(State.PUBLISHED, **kwargs)
 
     return make
+
+
+@pytest.fixture
+def seconds_ago(monkeypatch):
+    """`with seconds_ago(n):` what runs inside reads the clock (time.time, by which caches set expiry) n seconds
+    behind: whatever it keeps in the cache is as old as if it had been kept n seconds ago."""
+    import contextlib
+    import time
+
+    @contextlib.contextmanager
+    def back(seconds):
+        real = time.time
+        with monkeypatch.context() as patch:
+            patch.setattr(time, "time", lambda: real() - seconds)
+            yield
+
+    return back

@@ -106,3 +106,49 @@ def test_selector_public_review_for_unpublished_post_is_none(post_in):
     from review.states import State
 
     assert selectors.public_review_for(post_in(State.APPROVED)) is None
+
+
+@pytest.fixture(params=["locmem", "database"])
+def each_cache(request, settings, db):
+    """The article page with each kind of cache a deployment may choose (README: Configuration)."""
+    from django.core.management import call_command
+
+    from config.settings import cache_backend
+
+    settings.CACHES = {"default": {"BACKEND": cache_backend(request.param), "LOCATION": "test_cache"}}
+    if request.param == "database":
+        call_command("createcachetable", verbosity=0)
+    return request.param
+
+
+@pytest.mark.parametrize("model, field, value", [
+    (Revision, "body", "Pico laser cures everything."),
+    (Revision, "html", "<p>Pico laser cures everything.</p>"),
+    (Signature, "printed_name", "Prof. Famous Name"),
+    (Signature, "revision_hash", "0" * 64),
+])
+def test_tampered_article_already_in_the_cache_is_gone_at_the_next_check(client, published, reviewer, each_cache,
+                                                                         seconds_ago, model, field, value):
+    from public.views import ARTICLE_RECHECK_SECONDS
+
+    post = published()
+    with seconds_ago(ARTICLE_RECHECK_SECONDS + 1):  # verified and kept that long ago
+        assert client.get(f"/blog/{post.slug}/").status_code == 200
+    row = post.live_revision_id if model is Revision else post.live_revision.signatures.get().pk
+    tamper(model, row, **{field: value})
+    assert_not_public(client, post, reviewer)
+
+
+@pytest.mark.parametrize("model, field, value", [
+    (Revision, "html", "<p>Pico laser cures everything.</p>"),
+    (Signature, "printed_name", "Prof. Famous Name"),
+])
+def test_tampered_article_until_the_next_check_shows_only_what_was_signed(client, published, each_cache,
+                                                                          model, field, value):
+    post = published()
+    signed = client.get(f"/blog/{post.slug}/").content
+    row = post.live_revision_id if model is Revision else post.live_revision.signatures.get().pk
+    tamper(model, row, **{field: value})
+    shown = client.get(f"/blog/{post.slug}/").content
+    assert shown == signed
+    assert value.removeprefix("<p>").removesuffix("</p>") not in shown.decode()
