@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from content.models import Post
 from review.models import FindingJustification, Signature
 from review.states import State
-from tests.browser.steps import open_signing_panel
+from tests.browser.steps import open_signing_panel, scripts_ready
 
 RISKY = "😀 Our fractional laser gives 100% clearance of acne scars with no downtime."
 
@@ -15,6 +15,7 @@ RISKY = "😀 Our fractional laser gives 100% clearance of acne scars with no do
 def test_writer_sees_findings_while_typing_justifies_and_reviewer_acknowledges(page, login, author, reviewer, screenshot):
     login(author)
     page.get_by_role("link", name="New post").click()
+    scripts_ready(page, "editor")
     page.get_by_label("Title").fill("Acne scars: your options")
     page.get_by_label("Body").fill(RISKY)
 
