@@ -12,10 +12,9 @@ from content.services import check_body_size
 from editor import preview as writing_preview
 from editor import selectors
 from editor.forms import PostForm, ScheduleForm
-from editor.textdiff import diff_stats, word_diff
 from review import findings as claim_findings
 from review import messages as review_messages
-from review import rules, services
+from review import diffing, rules, services
 from review.actions import EDITOR_ACTIONS, allowed_actions
 from review.anchoring import mark_quotes
 from review.forms import LoadedFor
@@ -336,11 +335,12 @@ def post_diff(request, pk):
             "error": "Choose two revisions of this post to compare.",
         }, status=400)
     a, b = revisions[old], revisions[new]
-    added, removed = diff_stats(a.body, b.body)
+    body_diff = diffing.word_diff(a.body, b.body)
+    added, removed = diffing.words_changed(body_diff)
     return render(request, "editor/diff.html", {
         "post": post, "numbers": numbers, "old": a, "new": b, "old_number": old, "new_number": new,
-        "title_diff": word_diff(a.title, b.title), "summary_diff": word_diff(a.summary, b.summary),
-        "body_diff": word_diff(a.body, b.body), "added": added, "removed": removed,
+        "title_diff": diffing.word_diff(a.title, b.title), "summary_diff": diffing.word_diff(a.summary, b.summary),
+        "body_diff": body_diff, "added": added, "removed": removed,
         "live_number": _live_number(post),
     })
 
