@@ -7,16 +7,16 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from content.models import Post, word_count
-from content.images import render_preview
+from content.models import Post
 from content.services import check_body_size
+from editor import preview as writing_preview
 from editor import selectors
 from editor.forms import PostForm, ScheduleForm
-from editor.textdiff import diff_stats, mark_quotes, word_diff
 from claims import findings as claim_findings
 from review import messages as review_messages
-from review import rules, services
+from review import diffing, rules, services
 from review.actions import EDITOR_ACTIONS, allowed_actions
+from review.anchoring import mark_quotes
 from review.forms import LoadedFor
 from review.http import REFUSALS, message_for, status_for
 from review.states import REOPEN_ON_EDIT_STATES, WITH_REVIEWER_STATES, State
@@ -201,24 +201,14 @@ def _submit_after_save(request, post, form):
 
 
 def _render_writing(request, form, *, post, status, blocked=()):
-    body = form["body"].value() or ""
-    # A body over the size limit is refused: rendering and checking it would only keep this worker busy.
-    try:
-        check_body_size(body)
-        shown = body
-    except ValidationError:
-        shown = ""
-    found = claim_findings.text_findings(title=form["title"].value() or "", summary=form["summary"].value() or "",
-                                         body=shown)
-    rendered = render_preview(shown, hero_id=form["hero_image"].value(), hero_alt=form["hero_alt"].value())
-    preview, _ = mark_quotes(str(rendered), [f.text for f in found if f.field == "body"],
-                             css_class="finding")
-    words = word_count(body)
+    shown = writing_preview.build(
+        title=form["title"].value() or "", summary=form["summary"].value() or "", body=form["body"].value() or "",
+        hero_id=form["hero_image"].value(), hero_alt=form["hero_alt"].value() or "", post=post,
+        typed=posted_justifications(request), blocked=blocked,
+    )
     return render(request, "editor/write.html", {
-        "form": form, "post": post, "preview": preview, "words": words,
-        "finding_rows": claim_findings.rows(found, typed=posted_justifications(request), blocked=blocked),
-        "findings": found, "blocked": blocked,
-        "minutes": selectors.reading_minutes(words),
+        "form": form, "post": post, "preview": shown.article, "words": shown.words, "minutes": shown.minutes,
+        "proposed_slug": shown.slug, "finding_rows": shown.rows, "findings": shown.findings, "blocked": blocked,
         "reopens": post is not None and post.workflow.state in REOPEN_ON_EDIT_STATES,
         "is_live": post is not None and post.is_live,
         "can_submit": post is None or rules.may_edit(post.workflow, request.user),
@@ -228,19 +218,23 @@ def _render_writing(request, form, *, post, status, blocked=()):
 @login_required
 @require_POST
 def preview(request):
-    """The live preview: the same renderer as the public site, never saved, and the claims check of the text."""
+    """The live preview: what the writing form shows beside the text (editor.preview), computed by the server's rules."""
     _require_editor(request.user)
     body = request.POST.get("body", "")
     try:
         check_body_size(body)
     except ValidationError as exc:
         return JsonResponse({"error": message_for(exc)}, status=400)
-    words = word_count(body)
-    found = claim_findings.text_findings(title=request.POST.get("title", "")[:200],
-                                         summary=request.POST.get("summary", "")[:500], body=body)
-    return JsonResponse({"html": str(render_preview(body)), "words": words,
-                         "minutes": selectors.reading_minutes(words),
-                         "findings": [f.to_dict() for f in found]})
+    post_id = request.POST.get("post", "")[:18]  # the post being edited, whose own address is not "taken"
+    shown = writing_preview.build(
+        title=request.POST.get("title", "")[:200], summary=request.POST.get("summary", "")[:500], body=body,
+        hero_id=request.POST.get("hero_image"), hero_alt=request.POST.get("hero_alt", "")[:300],
+        post=selectors.visible_post(request.user, int(post_id)) if post_id.isascii() and post_id.isdigit() else None,
+        typed=posted_justifications(request),
+    )
+    return JsonResponse({"html": shown.article, "words": shown.words, "minutes": shown.minutes,
+                         "findings": [f.to_dict() for f in shown.findings], "slug": shown.slug,
+                         "findings_html": shown.findings_html(asks_reasons=request.POST.get("justify") == "1")})
 
 
 @login_required
@@ -341,11 +335,12 @@ def post_diff(request, pk):
         }, status=400 if old is None else 404)
     revisions = {r.number: r for r in post.revisions.filter(number__in=[old, new]).select_related("author")}
     a, b = revisions[old], revisions[new]
-    added, removed = diff_stats(a.body, b.body)
+    body_diff = diffing.word_diff(a.body, b.body)
+    added, removed = diffing.words_changed(body_diff)
     return render(request, "editor/diff.html", {
         "post": post, "numbers": numbers, "old": a, "new": b, "old_number": old, "new_number": new,
-        "title_diff": word_diff(a.title, b.title), "summary_diff": word_diff(a.summary, b.summary),
-        "body_diff": word_diff(a.body, b.body), "added": added, "removed": removed,
+        "title_diff": diffing.word_diff(a.title, b.title), "summary_diff": diffing.word_diff(a.summary, b.summary),
+        "body_diff": body_diff, "added": added, "removed": removed,
         "live_number": _live_number(post),
     })
 

@@ -1,8 +1,11 @@
-"""A word-level diff of what a reader sees, for the reviewer: what changed since the last signature."""
+"""The one word-level diff: what changed between two texts, for the reviewer (since the last signature), the writer
+(any two versions) and the audit pack. Pages show its pieces with review/_word_diff.html."""
 
 import difflib
 import re
 from dataclasses import dataclass
+
+from content.models import word_count
 
 _TOKENS = re.compile(r"\s+|[^\s]+")
 
@@ -43,3 +46,10 @@ def word_diff(old: str, new: str) -> list[Piece]:
         if j2 > j1:
             pieces.append(Piece("added", "".join(b[j1:j2])))
     return pieces
+
+
+def words_changed(pieces: list[Piece]) -> tuple[int, int]:
+    """How many words the diff adds and removes, counted as everywhere else (content.models.word_count)."""
+    added = sum(word_count(piece.text) for piece in pieces if piece.op == "added")
+    removed = sum(word_count(piece.text) for piece in pieces if piece.op == "removed")
+    return added, removed

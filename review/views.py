@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from content.models import Post, Revision
-from review import audit_pack, diffing, findings, http, messages as review_messages, queue, rules, services
+from review import anchoring, audit_pack, diffing, findings, http, messages as review_messages, queue, rules, services
 from review.forms import AssignForm, ClaimForm, CommentForm, RequestChangesForm, SignForm
 from review.models import Comment, ReviewPolicy, Signature, signoffs_missing
 from review.states import Meaning, State
@@ -145,11 +145,8 @@ def _render_review(request, post, *, status=200, sign_form=None, changes_form=No
     comments = list(
         Comment.objects.filter(post=post).select_related("author__reviewer_profile", "revision", "resolved_by")
     )
-    anchors = [
-        {"id": c.pk, "exact": c.quote_exact, "prefix": c.quote_prefix, "suffix": c.quote_suffix,
-         "start": c.quote_start, "end": c.quote_end}
-        for c in comments if c.is_open and c.quote_exact and c.revision_id == revision.pk
-    ]
+    anchors = anchoring.comment_highlights(
+        revision.html, [c for c in comments if c.is_open and c.quote_exact and c.revision_id == revision.pk])
     now = timezone.now()
     can_sign = rules.may_sign(workflow, user, now)
     can_request_changes = rules.may_request_changes(workflow, user)
@@ -160,10 +157,14 @@ def _render_review(request, post, *, status=200, sign_form=None, changes_form=No
     initial = {"expected_state": workflow.state, "expected_revision": post.current_revision_id}
     claims_found = findings.revision_findings(revision)
     justified = findings.justifications_by_key(revision)
+    article, _ = anchoring.mark_quotes(revision.html, [f.text for f in claims_found if f.field == "body"],
+                                       css_class="finding-mark", title="Claims check: see the list below the article")
     context = {
         "post": post,
         "workflow": workflow,
         "revision": revision,
+        "article": article,
+        "quote_context": anchoring.CONTEXT,
         "is_rereview": workflow.state == State.PUBLISHED,
         "signatures": signatures,
         "signed_this_version": bool(signatures) and workflow.state == State.PUBLISHED,

@@ -1,10 +1,13 @@
 /* Pictures in the writing form: upload one with its alt text, then insert it into the body or make it the hero
-   with one click. The server checks everything; this only carries the file and shows the answer. */
+   with one click. The server checks everything; this only carries the file and shows the answer.
+   When its handlers are bound it adds "images" to <html data-ready>, which browser tests wait for. */
 (function () {
   "use strict";
+  var html = document.documentElement;
+  function ready() { html.dataset.ready = ((html.dataset.ready || "") + " images").trim(); }
   var panel = document.querySelector("[data-picture-panel]");
   var form = document.querySelector("form[data-editor-form]");
-  if (!panel || !form || !window.fetch || !window.FormData) { return; }
+  if (!panel || !form || !window.fetch || !window.FormData) { ready(); return; }
   var body = form.querySelector("[name=body]");
   var heroSelect = form.querySelector("[data-hero-select]");
   var heroAlt = form.querySelector("[name=hero_alt]");
@@ -108,4 +111,5 @@
       .catch(function () { say(["The picture could not be sent. Check the connection and try again."], true); })
       .then(function () { button.disabled = false; });
   });
+  ready();
 })();

@@ -1,22 +1,11 @@
-/* The review page: reveal the signing panel, anchor comments to selected text, highlight anchored comments
- * and the claims check's findings.
- * Positions are counted in Unicode code points (W3C TextQuoteSelector), not in JavaScript's UTF-16 units. */
+/* The review page: reveal the signing panel, fill the comment form from a selected passage, and mark the passages of open
+ * comments where the server says they lie (UTF-16 offsets into the article's text, review.anchoring). The server
+ * finds passages and marks the claims check's wording; nothing here re-implements that.
+ * When its handlers are bound it adds "review" to <html data-ready>, which browser tests wait for. */
 (function () {
   "use strict";
-  var CONTEXT = 32;
-
-  function codePoints(text) { return Array.from(text); }
-  function cpLength(text) { return codePoints(text).length; }
-
-  /* UTF-16 index in `text` of the code point offset `cp`. */
-  function utf16Index(text, cp) {
-    var units = 0, seen = 0;
-    for (var ch of text) {
-      if (seen === cp) { return units; }
-      units += ch.length; seen += 1;
-    }
-    return units;
-  }
+  var html = document.documentElement;
+  function ready() { html.dataset.ready = ((html.dataset.ready || "") + " review").trim(); }
 
   // --- "Approve and sign" reveals the password and attestation.
   document.querySelectorAll("[data-reveal]").forEach(function (button) {
@@ -31,17 +20,18 @@
   });
 
   var root = document.querySelector("[data-annotate-root]");
-  if (!root) { return; }
+  if (!root) { ready(); return; }
+  var CONTEXT = Number(root.getAttribute("data-quote-context")) || 0;
 
-  // --- Selecting a passage fills the comment form's quote fields.
+  // --- Selecting a passage fills the comment form's quote; the server finds it in the text and stores where.
   var form = document.querySelector("[data-quote-form]");
   function field(name) { return form && form.querySelector("input[name=" + name + "]"); }
 
   function setQuote(quote) {
     if (!form) { return; }
-    ["exact", "prefix", "suffix", "start", "end"].forEach(function (name) {
+    ["exact", "prefix", "suffix"].forEach(function (name) {
       var input = field(name);
-      if (input) { input.value = quote ? String(quote[name]) : ""; }
+      if (input) { input.value = quote ? quote[name] : ""; }
     });
     var preview = form.querySelector("[data-quote-preview]");
     var hint = form.querySelector("[data-quote-hint]");
@@ -65,15 +55,8 @@
     var after = document.createRange();
     after.setStart(range.endContainer, range.endOffset);
     after.setEnd(root, root.childNodes.length);
-    var beforeCps = codePoints(before.toString());
-    var start = beforeCps.length;
-    return {
-      exact: exact,
-      prefix: beforeCps.slice(-CONTEXT).join(""),
-      suffix: codePoints(after.toString()).slice(0, CONTEXT).join(""),
-      start: start,
-      end: start + cpLength(exact)
-    };
+    // The text around the passage tells it apart from the same words elsewhere.
+    return { exact: exact, prefix: CONTEXT ? before.toString().slice(-CONTEXT) : "", suffix: after.toString().slice(0, CONTEXT) };
   }
 
   function onSelect() {
@@ -92,27 +75,7 @@
     if (clear) { clear.addEventListener("click", function () { setQuote(null); }); }
   }
 
-  // --- Highlight every open comment's passage.
-  function locate(text, anchor) {
-    var cps = codePoints(text);
-    if (anchor.start !== null && cps.slice(anchor.start, anchor.end).join("") === anchor.exact) {
-      return [anchor.start, anchor.end];
-    }
-    var best = -1, bestScore = -1, from = 0, at;
-    while ((at = text.indexOf(anchor.exact, from)) !== -1) {
-      var score = 0;
-      var pre = text.slice(Math.max(0, at - anchor.prefix.length), at);
-      if (pre && anchor.prefix.endsWith(pre)) { score += pre.length; }
-      var post = text.slice(at + anchor.exact.length, at + anchor.exact.length + anchor.suffix.length);
-      if (post && anchor.suffix.startsWith(post)) { score += post.length; }
-      if (score > bestScore) { best = at; bestScore = score; }
-      from = at + 1;
-    }
-    if (best === -1) { return null; }
-    var start = cpLength(text.slice(0, best));
-    return [start, start + cpLength(anchor.exact)];
-  }
-
+  // --- Mark every open comment's passage: [from, to) in UTF-16 units of the article's text, from the server.
   function textNodes() {
     var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT), nodes = [], node;
     while ((node = walker.nextNode())) { nodes.push(node); }
@@ -120,14 +83,11 @@
   }
 
   function highlight(anchor) {
-    var text = root.textContent;
-    var found = locate(text, anchor);
-    if (!found) { return false; }
-    var from = utf16Index(text, found[0]), to = utf16Index(text, found[1]), offset = 0;
+    var offset = 0;
     textNodes().forEach(function (node) {
       var length = node.data.length, nodeStart = offset;
       offset += length;
-      var a = Math.max(from, nodeStart) - nodeStart, b = Math.min(to, nodeStart + length) - nodeStart;
+      var a = Math.max(anchor.from, nodeStart) - nodeStart, b = Math.min(anchor.to, nodeStart + length) - nodeStart;
       if (b <= a || !node.data.slice(a, b).trim()) { return; }
       var range = document.createRange();
       range.setStart(node, a);
@@ -138,31 +98,10 @@
       mark.title = "Open comment";
       range.surroundContents(mark);
     });
-    return true;
   }
 
   var data = document.getElementById("comment-anchors");
-  var anchors = data ? JSON.parse(data.textContent) : [];
-  anchors.forEach(highlight);
-
-  // --- Mark the claims check's findings in the article, where their wording lies in one run of text.
-  document.querySelectorAll("[data-finding-text]").forEach(function (item) {
-    var needle = item.getAttribute("data-finding-text");
-    if (!needle.trim()) { return; }
-    var found = textNodes().some(function (node) {
-      var at = node.data.indexOf(needle);
-      if (at === -1 || (node.parentNode.closest && node.parentNode.closest("mark.finding-mark"))) { return false; }
-      var range = document.createRange();
-      range.setStart(node, at);
-      range.setEnd(node, at + needle.length);
-      var mark = document.createElement("mark");
-      mark.className = "finding-mark";
-      mark.title = "Claims check: see the list below the article";
-      range.surroundContents(mark);
-      return true;
-    });
-    item.setAttribute("data-marked", found ? "true" : "false");
-  });
+  (data ? JSON.parse(data.textContent) : []).forEach(highlight);
 
   root.addEventListener("click", function (event) {
     var mark = event.target.closest && event.target.closest("mark.comment-mark");
@@ -174,4 +113,5 @@
       window.setTimeout(function () { card.classList.remove("flash"); }, 1500);
     }
   });
+  ready();
 })();

@@ -8,7 +8,7 @@ from claims.models import FindingJustification
 from content.models import Post
 from review.models import Signature
 from review.states import State
-from tests.browser.steps import open_signing_panel
+from tests.browser.steps import open_signing_panel, scripts_ready
 
 RISKY = "😀 Our fractional laser gives 100% clearance of acne scars with no downtime."
 
@@ -16,6 +16,7 @@ RISKY = "😀 Our fractional laser gives 100% clearance of acne scars with no do
 def test_writer_sees_findings_while_typing_justifies_and_reviewer_acknowledges(page, login, author, reviewer, screenshot):
     login(author)
     page.get_by_role("link", name="New post").click()
+    scripts_ready(page, "editor")
     page.get_by_label("Title").fill("Acne scars: your options")
     page.get_by_label("Body").fill(RISKY)
 

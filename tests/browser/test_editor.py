@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from content.models import Post
 from review import services
 from review.states import State
+from tests.browser.steps import scripts_ready
 
 
 ARTICLE = """Pico laser treatments may stimulate collagen production over several sessions.
@@ -21,6 +22,7 @@ ARTICLE = """Pico laser treatments may stimulate collagen production over severa
 def test_writing_a_draft_previews_live_saves_and_submits(page, login, author, screenshot):
     login(author)
     page.get_by_role("link", name="New post").click()
+    scripts_ready(page, "editor")
     page.get_by_label("Title").fill("5 tips to minimise open pores")
     expect(page.get_by_label("Slug")).to_have_value("5-tips-to-minimise-open-pores")
     page.get_by_label("Summary").fill("What Pico Laser can and cannot do for large pores.")
@@ -52,6 +54,7 @@ def test_changes_requested_shows_the_quoted_comment_and_resubmits(page, login, p
     screenshot("editor-post", full_page=False)
 
     page.get_by_role("link", name="Edit post").click()
+    scripts_ready(page, "editor")
     page.get_by_label("Body").fill(ARTICLE.replace("over several sessions.", "over several sessions [1]."))
     page.get_by_role("button", name="Submit for review").click()
     expect(page.locator("[data-state]")).to_have_text("In review")
@@ -85,6 +88,7 @@ def test_publishing_then_editing_keeps_the_live_version(page, login, post_in, au
 def test_writing_form_works_with_the_keyboard_only(page, login, author):
     login(author)
     page.goto("/editor/new/")
+    scripts_ready(page, "editor")
     page.get_by_label("Title").focus()
     page.keyboard.type("Sunscreen after laser")
     page.keyboard.press("Tab")
@@ -106,16 +110,39 @@ def test_writing_form_works_with_the_keyboard_only(page, login, author):
 def test_leaving_with_unsaved_changes_asks_first(page, login, author):
     login(author)
     page.goto("/editor/new/")
+    scripts_ready(page, "editor")
     page.get_by_label("Body").fill("Half a thought")
     expect(page.locator("[data-preview]")).to_have_text("Half a thought")  # no request left in flight
-    dialogs = []
+    page.on("dialog", lambda dialog: dialog.dismiss())
 
-    def dismiss(dialog):
-        dialogs.append(dialog.type)
-        dialog.dismiss()
+    with page.expect_event("dialog") as asked:
+        page.get_by_role("link", name="Back to my posts").click(no_wait_after=True)
 
-    page.on("dialog", dismiss)
-    page.get_by_role("link", name="Back to my posts").click()
-    page.wait_for_timeout(300)
-    assert dialogs == ["beforeunload"]
+    assert asked.value.type == "beforeunload"
+    expect(page.get_by_label("Body")).to_have_value("Half a thought")
     assert page.url.endswith("/editor/new/")
+
+
+def test_text_typed_before_the_script_runs_gets_its_preview_claims_check_and_address(page, login, author):
+    login(author)
+    held = []
+    page.route("**/static/js/editor.js", lambda route: held.append(route))  # the script waits for the test
+    with page.expect_request("**/static/js/editor.js"):
+        page.goto("/editor/new/", wait_until="commit")
+    page.get_by_label("Title").fill("Ωμέγα-3 oils")
+    page.get_by_label("Body").fill("## Aftercare\n\nOur laser gives 100% clearance.")
+    for _ in range(100):  # the route handler runs while Playwright talks to the browser
+        if held:
+            break
+        page.evaluate("0")
+    assert held and "editor" not in (page.locator("html").get_attribute("data-ready") or "")
+    expect(page.locator("[data-preview]")).to_have_text("")
+
+    held[0].continue_()
+    scripts_ready(page, "editor")
+
+    expect(page.locator("[data-preview]").get_by_role("heading", name="Aftercare")).to_be_visible()
+    expect(page.locator("[data-findings-list] li")).to_have_count(1)
+    expect(page.locator("[data-findings-list] li")).to_contain_text("100%")
+    expect(page.get_by_label("Slug")).to_have_value("ωμέγα-3-oils")
+    expect(page.locator("[data-words]")).to_have_text("7")

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from content.models import Post
 from review import services
+from tests.browser.steps import scripts_ready
 from tests.factories import PASSWORD
 
 
@@ -32,6 +33,7 @@ def test_a_picture_uploaded_and_inserted_in_the_editor_reaches_the_public_page_w
         page, login, author, reviewer, publisher):
     login(author)
     page.get_by_role("link", name="New post").click()
+    scripts_ready(page, "editor", "images")
     page.get_by_label("Title").fill("What a Pico laser handpiece looks like")
     page.get_by_label("Body").fill("The handpiece is small.\n\nAfter the treatment, use SPF 50 every day.")
     page.get_by_label("Body").evaluate("el => el.setSelectionRange(24, 24)")  # after the first paragraph

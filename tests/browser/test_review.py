@@ -9,7 +9,7 @@ from review.anchoring import text_of
 from review.models import Comment, Signature
 from review.states import State
 from tests.factories import make_post
-from tests.browser.steps import open_signing_panel
+from tests.browser.steps import open_signing_panel, scripts_ready
 
 BODY = """Pico laser 💫 treatments may **stimulate collagen production** in the weeks after treatment.
 
@@ -53,6 +53,7 @@ def test_reviewer_comments_requests_changes_then_approves_and_signs(page, login,
     expect(page.get_by_role("link", name="Waiting 1")).to_be_visible()
     page.get_by_role("link", name="Pico laser for open pores").click()
     expect(page.get_by_role("heading", name="First review: the whole text is new")).to_be_visible()
+    scripts_ready(page, "review")
 
     select_passage(page, "stimulate collagen production")
     expect(page.locator("[data-quote-preview]")).to_contain_text("stimulate collagen production")

@@ -37,7 +37,7 @@ def test_preview_returns_findings_for_title_summary_and_body(client, author):
     body_block = data["findings"][2]
     assert body_block["rule"] == "hundred-percent" and body_block["message"] and body_block["source"]
     assert body_block["key"] == "body:hundred-percent:16:20"
-    assert "<p>Our laser gives 100% clearance" in data["html"]
+    assert '<p>Our laser gives <mark class="finding">100%</mark> clearance' in data["html"]
 
 
 def test_preview_positions_are_code_points(client, author):

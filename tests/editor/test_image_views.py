@@ -124,6 +124,23 @@ def test_writing_form_saves_a_hero_and_shows_inserted_pictures_in_the_preview(cl
     assert "srcset=" in preview and "<figcaption>The handpiece" in preview
 
 
+def test_live_preview_shows_the_hero_as_the_first_render_does(client, post_in, author):
+    post = post_in(State.DRAFT)
+    image = upload(author)
+    client.force_login(author)
+    page = client.post(reverse("editor:post_edit", args=[post.pk]), {
+        "title": "Pico laser", "summary": "", "body": "Intro.", "slug": post.slug,
+        "base_revision": post.current_revision_id, "hero_image": image.pk, "hero_alt": "The treatment room",
+        "action": "preview",
+    }).content.decode()
+
+    preview = client.post(reverse("editor:preview"), {"body": "Intro.", "hero_image": image.pk,
+                                                      "hero_alt": "The treatment room"}).json()["html"]
+
+    assert 'alt="The treatment room"' in preview
+    assert preview in page
+
+
 def test_writing_form_refuses_a_picture_without_alt_text_and_keeps_the_text(client, post_in, author):
     post = post_in(State.DRAFT)
     image = upload(author)

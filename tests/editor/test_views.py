@@ -1,6 +1,7 @@
 """The editor's pages: what each role sees and may do, and how refusals read."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -495,6 +496,21 @@ def test_compare_shows_word_level_changes(client, post_in, author):
     assert response.status_code == 200
     assert "<del>30</del><ins>50</ins>" in content
     assert "<ins>single </ins>" in content or "<ins>single</ins>" in content
+
+
+def test_compare_counts_the_words_it_marks(client, post_in, author):
+    post = post_in(State.DRAFT, body="Use SPF 30 every day.\n\nReapply after swimming.")
+    services.post_save_draft(post, user=author, title=post.title, summary=post.current_revision.summary,
+                             body="Use SPF 50 every single day.")
+    client.force_login(author)
+
+    content = client.get(post_url(post, "editor:post_diff"), {"from": 1, "to": 2}).content.decode()
+
+    body = content.split('class="diff-text diff-body">')[1].split("</div>")[0]
+    marked = {tag: sum(len(text.split()) for text in re.findall(rf"<{tag}>(.*?)</{tag}>", body, re.S))
+              for tag in ("ins", "del")}
+    assert marked == {"ins": 2, "del": 4}
+    assert "2 words added" in content and "4 words removed" in content
 
 
 def test_compare_with_an_unknown_revision_is_a_404_and_with_a_non_number_a_400(client, post_in, author):
