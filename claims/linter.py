@@ -640,6 +640,7 @@ MAX_SEGMENT = 600
 FLAG_MARGIN = 0.9
 OVERRULE_MARGIN = 1.5
 CLASSIFIER_RULE = "classifier"
+CLASSIFIER_MIN_WORDS = 6
 
 
 def lint(text: str, rules: Iterable[Rule] | None = None, *, reader=None) -> list[Finding]:
@@ -742,7 +743,9 @@ def _lint_segment(segment: _Segment, rules: list[Rule], *, original: str, readin
 
 def _classifier_finding(segment: _Segment, reading, *, original: str) -> list[Finding]:
     """A warning for a sentence the classifier reads as risky where no rule matched, naming the family."""
-    if reading.margin < FLAG_MARGIN or len(_TOKEN.findall(segment.text)) < 4:
+    # A heading or a title of a few words gives the classifier too little to go on ("What readers see now"
+    # read as before-and-after): only sentences of CLASSIFIER_MIN_WORDS or more are flagged on its word alone.
+    if reading.margin < FLAG_MARGIN or len(_TOKEN.findall(segment.text)) < CLASSIFIER_MIN_WORDS:
         return []
     words = [t.lower() for t in _TOKEN.findall(segment.text)[:2]]
     if mentions_rather_than_claims(segment.text) or (words[0] in _CLAUSE_INITIAL and tuple(words) not in _PSEUDO_NEGATIONS):

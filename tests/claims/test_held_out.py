@@ -86,3 +86,11 @@ def test_classifier_trains_from_the_training_part_only(monkeypatch):
     monkeypatch.setattr(classifier, "_trained", [])
     classifier.model()
     assert seen and {r[3] for r in seen} == {"train"}
+
+
+def test_classifier_leaves_short_titles_and_headings_alone():
+    """A few words give the classifier too little context: "What readers see now" once read as before-and-after."""
+    from claims import linter
+
+    found = linter.lint("# What readers see now\n\nThe clinic explains each step of the treatment before it starts.")
+    assert [f for f in found if f.rule == linter.CLASSIFIER_RULE] == []
