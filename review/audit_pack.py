@@ -33,6 +33,12 @@ def _verified_files(revisions) -> dict[int, bool]:
     return {image.pk: not images.verify_files([image]) for image in Image.objects.filter(pk__in=ids)}
 
 
+def _written_on(comment, revisions) -> int:
+    """The number of the version that was the working copy when the comment was written."""
+    before = [r.number for r in revisions if r.created_at <= comment.created_at]
+    return max(before) if before else comment.revision.number
+
+
 def build(post: Post) -> dict:
     """A plain, JSON-ready record of the post's whole history."""
     revisions = list(post.revisions.select_related("author").order_by("number"))
@@ -99,7 +105,10 @@ def build(post: Post) -> dict:
         ],
         "comments": [
             {
-                "revision": c.revision.number,
+                # The version it was written on; an open comment whose passage is still there moves along with
+                # new versions (`carried_to`), but the record says what the commenter read.
+                "revision": _written_on(c, revisions),
+                "carried_to": c.revision.number,
                 "author": c.author.get_username(),
                 "body": c.body,
                 "quote": c.quote_exact,

@@ -107,3 +107,16 @@ def test_audit_pack_checks_only_its_posts_events_whatever_the_others(post_in):
 
     assert queries_with_four_others == queries_with_one_other
     assert hashed_with_one_other == hashed_with_four_others == own_events
+
+
+def test_audit_pack_lists_a_comment_under_the_version_it_was_written_on(post_in, author, reviewer):
+    post = post_in(State.IN_REVIEW)
+    services.comment_add(post=post, user=reviewer, body="Which study?", quote={"exact": "SPF 50"})
+    services.post_withdraw(post, user=author)
+    services.post_save_draft(post, user=author, title=post.title, summary="",
+                             body=post.current_revision.body + "\nA new closing line.")
+
+    comment = audit_pack.build(post)["comments"][0]
+
+    # The open comment moved along to v2 (its passage is still there), but it was written on v1.
+    assert (comment["revision"], comment["carried_to"]) == (1, 2)
