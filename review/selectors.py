@@ -108,7 +108,7 @@ def _split_honorific(printed_name: str, honorific: str) -> tuple[str, str]:
     return "", printed_name
 
 
-def _review(signature: Signature, policy) -> PublicReview:
+def _review(signature: Signature, post: Post, policy) -> PublicReview:
     honorific, name = _split_honorific(signature.printed_name, signature.reviewer.honorific)
     return PublicReview(
         signature_id=signature.pk,
@@ -117,7 +117,8 @@ def _review(signature: Signature, policy) -> PublicReview:
         credentials=signature.credentials,
         reviewer_slug=signature.reviewer.slug,
         signed_at=signature.signed_at,
-        next_review_due=policy.rereview_due(signature.signed_at),
+        # The one rule of when a review is due (review.rules), as the queue and the scheduler read it.
+        next_review_due=post.workflow.review_due_at or policy.rereview_due(signature.signed_at),
     )
 
 
@@ -129,7 +130,8 @@ def public_post(slug: str) -> tuple[Post, PublicReview] | None:
     """
     signatures = (Signature.objects.filter(revision__post__slug=slug, revision__post__live_revision=F("revision"),
                                            meaning=PUBLIC_MEANING)
-                  .select_related("revision__post__author", "reviewer").order_by("-signed_at", "-pk"))
+                  .select_related("revision__post__author", "revision__post__workflow", "reviewer")
+                  .order_by("-signed_at", "-pk"))
     intact = None
     for signature in signatures:
         revision = signature.revision
@@ -140,7 +142,7 @@ def public_post(slug: str) -> tuple[Post, PublicReview] | None:
         if signing.is_valid(signature, revision, revision_intact=intact):
             post = revision.post
             post.live_revision = revision  # the same row: the page reads it from here
-            return post, _review(signature, display_policy())
+            return post, _review(signature, post, display_policy())
     return None
 
 
@@ -157,7 +159,7 @@ def public_posts() -> QuerySet[Post]:
         meaning=PUBLIC_MEANING,
     )
     return (Post.objects.published().filter(Exists(signed))
-            .select_related("live_revision", "author").order_by("-first_published_at", "-pk"))
+            .select_related("live_revision", "author", "workflow").order_by("-first_published_at", "-pk"))
 
 
 def public_post_count() -> int:
@@ -194,7 +196,7 @@ def public_reviews_for(posts: Iterable[Post], *, policy=None) -> dict[int, Publi
         if revision.pk not in intact:
             intact[revision.pk] = revision.is_intact
         if intact[revision.pk] and signing.is_valid(signature, revision, revision_intact=True):
-            reviews[post.pk] = _review(signature, policy)
+            reviews[post.pk] = _review(signature, post, policy)
     return reviews
 
 

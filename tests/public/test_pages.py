@@ -222,3 +222,18 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_out_of_the_workspace(client,
                                   "/sitemap-articles.xml", "/blog/feed/"])
 def test_public_pages_refuse_post(client, db, path):
     assert client.post(path).status_code == 405
+
+
+def test_article_next_review_due_comes_first_when_the_reviewers_registration_runs_out(client, published, reviewer):
+    """The public line and the queue read one rule: a sign-off stops being current when the signer's
+    registration does, if that comes before the policy's interval."""
+    post = published()
+    profile = reviewer.reviewer_profile
+    profile.verified_until = timezone.localdate() + timezone.timedelta(days=30)
+    profile.save()
+    services.refresh_reviews_signed_by(profile)  # as the admin's save does
+
+    text = text_of(client.get(f"/blog/{post.slug}/"))
+
+    due = timezone.localdate() + timezone.timedelta(days=31)
+    assert f"Next review due {due:%-d %b %Y}" in text
