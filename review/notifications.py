@@ -69,7 +69,7 @@ def queue(action: str, *, workflow, actor) -> None:
         "state": workflow.get_state_display(),
         "site_url": settings.SITE_URL,
         "link": absolute_url(
-            reverse("review:post", args=[post.pk]) if action in FOR_REVIEWERS else f"/editor/posts/{post.pk}/"
+            reverse("review:post" if action in FOR_REVIEWERS else "editor:post", args=[post.pk])
         ),
         **_details(action, workflow, actor),
     }
