@@ -13,6 +13,15 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # Nothing cached by one test reaches the next: a rolled-back user's id is given again to the next test's
+    # user, and the per-writer preview limit (editor.views) counts by id.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def author(db):
     return factories.make_author("author")

@@ -289,6 +289,18 @@ def test_saving_a_body_with_an_outside_picture_is_refused_next_to_body_keeping_t
     assert "Before." in field  # nothing typed is lost
 
 
+def test_preview_endpoint_limits_each_writer_to_a_few_previews_at_a_time(client, author, other_author):
+    from editor.views import PREVIEWS_PER_WINDOW
+
+    client.force_login(author)
+    answers = [client.post("/editor/preview/", {"body": "Text."}) for _ in range(PREVIEWS_PER_WINDOW + 1)]
+
+    assert [a.status_code for a in answers] == [200] * PREVIEWS_PER_WINDOW + [429]
+    assert "Too many previews" in answers[-1].json()["error"] and answers[-1]["Retry-After"]
+    client.force_login(other_author)
+    assert client.post("/editor/preview/", {"body": "Text."}).status_code == 200  # each writer has their own
+
+
 def test_preview_endpoint_refuses_anonymous_users(client):
     response = client.post("/editor/preview/", {"body": "x"})
     assert response.status_code == 302
