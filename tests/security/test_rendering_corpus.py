@@ -85,3 +85,25 @@ def test_a_title_with_line_breaks_and_control_characters_is_saved_on_one_line(au
 
     post = services.post_create(author=author, title="Pico laser\r\nSubject: spam\t\x00\u2028tips", body="Words.")
     assert post.current_revision.title == "Pico laser Subject: spam tips"
+
+
+def test_no_page_uses_an_id_that_a_body_could_have():
+    """Body ids all start with body-; no template's id does, so the two can never collide."""
+    root = Path(__file__).parents[2]
+    ids = [match for template in root.glob("*/templates/**/*.html")
+           for match in re.findall(r'\bid="([^"]*)"', template.read_text(encoding="utf-8"))]
+    assert ids and not [element_id for element_id in ids if element_id.startswith("body-")]
+
+
+def test_review_page_has_one_signing_panel_whatever_ids_the_body_carries(client, author, reviewer):
+    from review.states import State
+    from tests.factories import make_post
+
+    body = '<a id="sign-panel" href="#sign-panel">x</a> <sup id="comment-1">1</sup>\n\n<h2 id="sign-panel">Sign</h2>'
+    post = make_post(author=author, state=State.IN_REVIEW, body=body)
+    client.force_login(reviewer)
+
+    page = client.get(f"/review/posts/{post.pk}/").content.decode()
+
+    assert element_ids(page).count("sign-panel") == 1 and "comment-1" not in element_ids(page)
+    assert element_ids(page).count("body-sign-panel") == 2
