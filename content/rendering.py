@@ -252,9 +252,12 @@ def _add_heading_ids(html: str) -> str:
     """An id for every heading that has none, from its text, unique within the body."""
     used: set[str] = set()
     counters: dict[str, int] = {}
+    slugs: dict[str, str] = {}  # headings with the same text are slugified once
 
     def add(match: re.Match) -> str:
-        base = heading_id(html_lib.unescape(_TAG.sub("", match[2])))
+        if match[2] not in slugs:
+            slugs[match[2]] = heading_id(html_lib.unescape(_TAG.sub("", match[2])))
+        base = slugs[match[2]]
         candidate, n = base, counters.get(base, 1)
         while candidate in used:
             n += 1
