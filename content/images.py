@@ -11,13 +11,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
 
 from content.models import Image
-from content.rendering import PICTURE_SRC, Picture, PictureUse, Rendered, render_with_pictures
+from content.rendering import PICTURE_SRC, Picture, PictureUse, Refused, Rendered, render_with_pictures
 
 # Pillow's format name -> (file extension, MIME type). Nothing else is accepted.
 ACCEPTED = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"), "WEBP": ("webp", "image/webp")}
@@ -203,6 +204,7 @@ class RenderedBody:
     html: str
     manifest: list[dict]
     uses: list[PictureUse]
+    refused: list[Refused]
 
 
 def manifest_entry(image: Image, *, alt: str, caption: str, role: str) -> dict:
@@ -227,28 +229,64 @@ def render_body(body: str, *, hero_id: int | None = None, hero_alt: str = "") ->
     for use in rendered.pictures:
         if use.found:
             manifest.append(manifest_entry(images[use.picture_id], alt=use.alt, caption=use.caption, role="body"))
-    return RenderedBody(str(rendered.html), manifest, rendered.pictures)
+    return RenderedBody(str(rendered.html), manifest, rendered.pictures, rendered.refused)
 
 
-def check_pictures(rendered: RenderedBody, *, hero_id: int | None, hero_alt: str) -> None:
-    """Refuse a body whose pictures cannot be signed as seen: missing, without alt text, or not uploaded."""
+# How the writing form puts an upload into the body (editor/templates/editor/_pictures.html, static/js/images.js).
+HOW_TO_INSERT = "Upload it under “Pictures” with “Upload picture”, then press “Insert into body”."
+
+
+def refusal_message(refused: Refused) -> str:
+    """What a writer reads about one thing in a body that saving refuses."""
+    if refused.kind == "picture" and refused.address:
+        return (f"The picture {refused.address} ({refused.markup}) is not one uploaded here, so what it shows "
+                f"cannot be signed. {HOW_TO_INSERT}")
+    if refused.kind == "picture":
+        return f"{refused.markup} cannot show a picture in a body: only uploads can. {HOW_TO_INSERT}"
+    if refused.kind == "load" and refused.address:
+        return (f"{refused.markup} would make every reader's browser load {refused.address}, which nobody signed. "
+                "Remove it; to point readers to a page, link to it as [text](https://…).")
+    if refused.kind == "load":
+        return (f"{refused.markup} is not allowed in a body: it would make every reader's browser load or run "
+                "something nobody signed. Remove it.")
+    if refused.kind == "size":
+        return (f"This body would make {refused.markup} of HTML, too much to show or review (many references to "
+                "the same footnote do that: each gets a link back). Cite each source once, or split the article.")
+    if refused.kind == "nesting":
+        return (f"Quotes, lists or HTML elements are nested {refused.markup} deep here, or HTML tags are left "
+                "open: the article cannot be shown as it would be published. Flatten them and close every tag.")
+    if refused.kind == "style":
+        loads = f", and this one would load {refused.address}" if refused.address else ""
+        return (f"{refused.markup} is not allowed in a body: a style can make words not display, so the reviewer "
+                f"would not see them, or load pictures from elsewhere{loads}. Remove it; the site styles articles.")
+    return (f"{refused.markup} is not allowed in a body: what it holds does not display, so the reviewer "
+            "would not see it. Remove it, and write what readers should see as plain Markdown.")
+
+
+def body_problems(rendered: RenderedBody, *, hero_id: int | None, hero_alt: str) -> dict[str, list[str]]:
+    """Why a body (and its hero) cannot be signed as seen, by field: pictures missing, without alt text or
+    not uploaded here, anything that loads from elsewhere, and anything that does not display."""
     problems = []
     for use in rendered.uses:
-        if use.picture_id is not None and not use.found:
+        if not use.found:
             problems.append(f"There is no uploaded picture {use.src.split('/')[0]}. Upload it again and insert it.")
-        elif use.picture_id is None:
-            problems.append(f"The picture {use.src or '(no address)'} is not uploaded here, so its content "
-                            "cannot be signed. Upload it with “Add a picture” and insert it instead.")
         elif not use.alt.strip():
             problems.append(f"The picture {use.src.split('/')[0]} has no alt text: describe what it shows "
                             f"between the square brackets, as in ![Pico laser handpiece]({use.src}).")
+    problems += [refusal_message(refused) for refused in rendered.refused]
     errors = {}
     if problems:
         errors["body"] = list(dict.fromkeys(problems))
     if hero_id and not Image.objects.filter(pk=hero_id).exists():
-        errors["hero_image"] = "That hero picture no longer exists. Choose another."
+        errors["hero_image"] = ["That hero picture no longer exists. Choose another."]
     elif hero_id and not (hero_alt or "").strip():
-        errors["hero_alt"] = "Describe the hero picture for readers who cannot see it. Alt text is required."
+        errors["hero_alt"] = ["Describe the hero picture for readers who cannot see it. Alt text is required."]
+    return errors
+
+
+def check_pictures(rendered: RenderedBody, *, hero_id: int | None, hero_alt: str) -> None:
+    """Refuse a body that cannot be signed as seen (see body_problems)."""
+    errors = body_problems(rendered, hero_id=hero_id, hero_alt=hero_alt)
     if errors:
         raise ValidationError(errors)
 
@@ -269,6 +307,11 @@ def verify_files(images=None) -> list[str]:
 
 
 def render_preview(body: str, *, hero_id=None, hero_alt: str = "") -> SafeString:
-    """The body as a revision would show it, for the writer's preview: nothing is checked or saved."""
+    """The body as a revision would show it, for the writer's preview, below what saving it would refuse.
+    Nothing is saved."""
     hero_id = int(hero_id) if str(hero_id or "").isdigit() else None
-    return mark_safe(render_body(body, hero_id=hero_id, hero_alt=hero_alt or "").html)  # noqa: S308 - nh3-clean
+    rendered = render_body(body, hero_id=hero_id, hero_alt=hero_alt or "")
+    problems = body_problems(rendered, hero_id=hero_id, hero_alt=hero_alt or "").get("body", [])
+    notes = format_html('<ul class="errorlist preview-problems" role="alert">{}</ul>',
+                        format_html_join("", "<li>{}</li>", ((problem,) for problem in problems))) if problems else ""
+    return format_html("{}{}", notes, mark_safe(rendered.html))  # noqa: S308 - nh3-clean

@@ -1,7 +1,10 @@
 """The writer's desk: list, write, preview, and move posts through review. Every change goes through review.services."""
 
+import time
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -215,11 +218,26 @@ def _render_writing(request, form, *, post, status, blocked=()):
     }, status=status)
 
 
+# One account cannot take every worker: at most this many previews per writer in each window of seconds.
+PREVIEWS_PER_WINDOW, PREVIEW_WINDOW = 10, 10
+
+
+def _preview_allowed(user) -> bool:
+    key = f"previews:{user.pk}:{int(time.time()) // PREVIEW_WINDOW}"
+    cache.add(key, 0, PREVIEW_WINDOW)
+    return cache.incr(key) <= PREVIEWS_PER_WINDOW
+
+
 @login_required
 @require_POST
 def preview(request):
     """The live preview: what the writing form shows beside the text (editor.preview), computed by the server's rules."""
     _require_editor(request.user)
+    if not _preview_allowed(request.user):
+        response = JsonResponse({"error": "Too many previews at once: the preview catches up when you pause typing "
+                                          "for a few seconds. Your text is safe, and saving works as usual."}, status=429)
+        response["Retry-After"] = str(PREVIEW_WINDOW)
+        return response
     body = request.POST.get("body", "")
     try:
         check_body_size(body)

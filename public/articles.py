@@ -2,9 +2,11 @@
 
 import html
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from html.parser import HTMLParser
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -12,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from claims import linter
 from content.models import Post
 from review.selectors import PublicReview, public_post_count, public_posts, public_reviews_for
 
@@ -60,25 +61,99 @@ class Source:
 
 
 # Part of the cache key: bump it when what counts as a source changes.
-SOURCES_VERSION = "1"
-_EMPHASIS = re.compile(r"(\*{1,2}|_{1,2})(?=\S)(.+?)(?<=\S)\1")
+SOURCES_VERSION = "2"
+_DOI_LINK = re.compile(r"https?://(?:dx\.)?doi\.org/(10\.\d{4,9}/\S+)", re.IGNORECASE)
+
+
+def _visible(text: str) -> bool:
+    """Whether a text shows anything: not only spaces, zero-width or other format characters."""
+    return any(not char.isspace() and unicodedata.category(char) not in ("Cf", "Cc", "Zs") for char in text)
+
+
+class _Citations(HTMLParser):
+    """The footnotes (section.footnotes > ol > li) and outside links (http/https) of a revision's stored HTML,
+    in order of first use: a footnote takes the place of its first reference."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[Source | str] = []  # a str is the id of a footnote referred to there
+        self.notes: dict[str, Source] = {}
+        self.note_id = ""
+        self.in_footnotes = self.in_backref = False
+        self.note: list[str] | None = None  # text of the footnote being read
+        self.note_url = ""
+        self.link: list[str] | None = None  # text of the link being read
+        self.link_url = ""
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "section" and attrs.get("class") == "footnotes":
+            self.in_footnotes = True
+        elif tag == "li" and self.in_footnotes:
+            self.note, self.note_url, self.note_id = [], "", attrs.get("id") or ""
+        elif tag == "a":
+            self.in_backref = attrs.get("class") == "footnote-backref"
+            href = attrs.get("href") or ""
+            if href.startswith("#") and not self.in_footnotes:
+                self.found.append(href[1:])
+            elif href.startswith(("https://", "http://")):
+                self.link, self.link_url = [], href
+
+    def handle_endtag(self, tag):
+        if tag == "a":
+            if self.link is not None and _visible("".join(self.link)):
+                if self.note is not None:
+                    self.note_url = self.note_url or self.link_url
+                else:
+                    self.found.append(_source(" ".join("".join(self.link).split()), self.link_url))
+            self.link, self.in_backref = None, False
+        elif tag == "li" and self.note is not None:
+            text = " ".join("".join(self.note).split())
+            if _visible(text):
+                self.notes[self.note_id] = _source(text, self.note_url)
+            self.note = None
+        elif tag == "section":
+            self.in_footnotes = False
+
+    def handle_data(self, data):
+        if self.link is not None:
+            self.link.append(data)
+        if self.note is not None and not self.in_backref:
+            self.note.append(data)
+
+
+def _source(text: str, url: str) -> Source:
+    doi = _DOI_LINK.fullmatch(url)
+    return Source(text="" if text == url else text, url=url, doi=doi[1] if doi else "")
+
+
+def sources_in(stored_html: str) -> list[Source]:
+    """The sources a revision cites, read from its stored, sanitised HTML, which the reviewer read as it is:
+    its footnotes and every outside link with visible text, in order of first use; each address once.
+    Nothing comes from the Markdown, which may hold what the HTML does not show."""
+    parser = _Citations()
+    parser.feed(stored_html)
+    parser.close()
+    in_order = [parser.notes.get(item) if isinstance(item, str) else item for item in parser.found]
+    seen: set[str] = set()
+    unique = []
+    for source in [*in_order, *parser.notes.values()]:
+        if source is None:  # a link to something in the article that is not a footnote
+            continue
+        key = source.url.lower().rstrip("/") if source.url else f"note:{source.text}"
+        if key not in seen:
+            seen.add(key)
+            unique.append(source)
+    return unique
 
 
 def sources_of(revision) -> list[Source]:
-    """The sources a revision's body cites (URL or DOI; footnotes and reference links), in order of first use.
-
-    Found once per content hash and kept in the cache: the hash covers the body, so the list never goes stale,
-    and a public request neither parses nor renders the Markdown again.
-    """
+    """The sources of a revision (sources_in its stored HTML), found once per content hash and kept in the cache:
+    the hash covers the HTML, so the list never goes stale."""
     key = f"article-sources:{SOURCES_VERSION}:{revision.content_hash}"
     found = cache.get(key)
     if found is None:
-        found = [
-            Source(text=_EMPHASIS.sub(r"\2", c.text).strip() if c.kind in ("footnote", "reference", "link") else "",
-                   url=c.url, doi=c.doi)
-            for c in linter.citations(revision.body)
-            if c.url or c.doi or (c.kind == "footnote" and c.text.strip())
-        ]
+        found = sources_in(revision.html)
         cache.set(key, found, None)
     return found
 

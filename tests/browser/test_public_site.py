@@ -74,7 +74,7 @@ def test_reader_goes_from_index_to_article_to_reviewer(page, article, reviewer):
 def test_table_of_contents_links_jump_to_their_sections(page, article):
     page.goto(f"/blog/{article.slug}/")
     page.get_by_role("navigation", name="On this page").get_by_role("link", name="Results").click()
-    assert page.url.endswith("#sec-results")
+    assert page.url.endswith("#body-results")
 
 
 def test_reader_verifies_the_review_from_the_article(page, article):

@@ -9,11 +9,14 @@ document.title; dialogs and script errors are recorded too, and the DOM is searc
 handler attributes, script URLs and active elements.
 """
 
+from unittest import mock
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
+from content import images
 from review import services
 from review.states import State
 from tests.factories import make_post
@@ -93,27 +96,23 @@ def refused_at_save(vector, author) -> bool:
 
 
 def hostile_posts(author, reviewer, publisher):
-    """Published posts that between them carry every vector in a title, a summary and, unless saving refuses it
-    with a clear message, a body. Returns the posts and the vectors refused in a body."""
+    """Published posts that between them carry every vector in a title, a summary and a body. A body that saving
+    refuses (with a clear message: a picture that is not an upload, an element that does not display …) is saved
+    past that check, as an old revision would be, so that the renderer alone must make it inert there.
+    Returns the posts and the vectors refused in a body."""
     titles = pack(VECTORS, TITLE_MAX)
     summaries = pack(VECTORS, SUMMARY_MAX)
     bodies = [VECTORS[i:i + BODY_VECTORS_PER_POST] for i in range(0, len(VECTORS), BODY_VECTORS_PER_POST)]
     count = max(len(titles), len(summaries), len(bodies))
-    posts, refused = [], []
-    for i in range(count):
-        vectors = bodies[i] if i < len(bodies) else []
-        fields = {"title": titles[i] if i < len(titles) else f"Hostile post {i}",
-                  "summary": summaries[i] if i < len(summaries) else ""}
-        try:
-            with transaction.atomic():
-                post = make_post(author=author, reviewer=reviewer, publisher=publisher, state=State.PUBLISHED,
-                                 body="\n\n".join([f"Hostile batch {i}.", *vectors]), **fields)
-        except ValidationError:
-            refused += [vector for vector in vectors if refused_at_save(vector, author)]
-            vectors = [vector for vector in vectors if vector not in refused]
-            post = make_post(author=author, reviewer=reviewer, publisher=publisher, state=State.PUBLISHED,
-                             body="\n\n".join([f"Hostile batch {i}.", *vectors]), **fields)
-        posts.append(post)
+    refused = [vector for vector in VECTORS if refused_at_save(vector, author)]
+    posts = []
+    with mock.patch.object(images, "check_pictures"):
+        for i in range(count):
+            posts.append(make_post(
+                author=author, reviewer=reviewer, publisher=publisher, state=State.PUBLISHED,
+                body="\n\n".join([f"Hostile batch {i}.", *(bodies[i] if i < len(bodies) else [])]),
+                title=titles[i] if i < len(titles) else f"Hostile post {i}",
+                summary=summaries[i] if i < len(summaries) else ""))
     return posts, refused
 
 
@@ -161,12 +160,12 @@ def visit_and_check(page, path, findings):
 
 def test_no_xss_vector_runs_on_any_page(hostile_page, login, author, reviewer, publisher):
     posts, refused = hostile_posts(author, reviewer, publisher)
-    for vector in VECTORS:  # every vector reaches readers in a body, a title or a summary
-        revisions = [post.current_revision for post in posts]
+    revisions = [post.current_revision for post in posts]
+    for vector in VECTORS:  # every vector reaches readers in a body, and in a title or a summary
         stored = vector.replace("\x00", "")  # NUL is dropped on save: readers never see it, PostgreSQL cannot store it
-        assert any(stored in r.body or stored in r.title or stored in r.summary for r in revisions), vector
-        assert vector in refused or any(stored in r.body for r in revisions), vector
-    assert len(refused) < len(VECTORS) // 5, refused
+        assert any(stored in r.title or stored in r.summary for r in revisions), vector
+        assert any(stored in r.body for r in revisions), vector
+    assert any("outside.example" in vector for vector in refused)  # refused on save, yet rendered inert above
     findings = []
     pages = -(-len(posts) // 10)
     for path in [*(reverse("public:article", args=[post.slug]) for post in posts),

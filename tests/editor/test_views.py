@@ -172,7 +172,7 @@ def test_new_post_preview_button_renders_without_saving(client, author):
     client.force_login(author)
     response = client.post("/editor/new/", {"title": "T", "body": "## Aftercare", "action": "preview"})
     assert response.status_code == 200
-    assert '<h2 id="sec-aftercare">Aftercare</h2>' in response.content.decode()
+    assert '<h2 id="body-aftercare">Aftercare</h2>' in response.content.decode()
     assert Post.objects.count() == 0
 
 
@@ -264,6 +264,42 @@ def test_preview_endpoint_refuses_a_body_over_the_size_limit(client, author, set
     response = client.post("/editor/preview/", {"body": "x" * 2048})
     assert response.status_code == 400
     assert "the limit is 1 KB" in response.json()["error"]
+
+
+def test_preview_endpoint_shows_what_saving_would_refuse_above_the_article(client, author):
+    client.force_login(author)
+
+    html = client.post("/editor/preview/", {"body": "Text.\n\n![Out](https://outside.example/a.jpg)"}).json()["html"]
+
+    problems = html.split('<ul class="errorlist preview-problems" role="alert">')[1].split("</ul>")[0]
+    assert "The picture https://outside.example/a.jpg (&lt;img&gt;) is not one uploaded here" in problems
+    assert "outside.example" not in html.split("</ul>", 1)[1]  # the article itself shows nothing of it
+    assert client.post("/editor/preview/", {"body": "Text."}).json()["html"] == "<p>Text.</p>"
+
+
+def test_saving_a_body_with_an_outside_picture_is_refused_next_to_body_keeping_the_text(client, author):
+    client.force_login(author)
+    body = 'Before.\n\n<picture><source srcset="https://outside.example/phone.jpg"></picture>'
+
+    response = client.post("/editor/new/", {"title": "Pico laser", "body": body, "action": "save"})
+
+    assert response.status_code == 400
+    assert not Post.objects.exists()
+    field = response.content.decode().split('<label for="id_body">')[1].split("</textarea>")[0]
+    assert 'class="errorlist"' in field and "The picture https://outside.example/phone.jpg (&lt;source&gt;)" in field
+    assert "Before." in field  # nothing typed is lost
+
+
+def test_preview_endpoint_limits_each_writer_to_a_few_previews_at_a_time(client, author, other_author):
+    from editor.views import PREVIEWS_PER_WINDOW
+
+    client.force_login(author)
+    answers = [client.post("/editor/preview/", {"body": "Text."}) for _ in range(PREVIEWS_PER_WINDOW + 1)]
+
+    assert [a.status_code for a in answers] == [200] * PREVIEWS_PER_WINDOW + [429]
+    assert "Too many previews" in answers[-1].json()["error"] and answers[-1]["Retry-After"]
+    client.force_login(other_author)
+    assert client.post("/editor/preview/", {"body": "Text."}).status_code == 200  # each writer has their own
 
 
 def test_preview_endpoint_refuses_anonymous_users(client):

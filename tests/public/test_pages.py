@@ -121,9 +121,9 @@ def test_article_long_has_table_of_contents_from_its_headings(client, published)
     post = published(body=LONG_BODY)
     html = client.get(f"/blog/{post.slug}/").content.decode()
     toc = re.search(r'<nav class="toc".*?</nav>', html, re.S).group(0)
-    assert re.findall(r'href="#([^"]+)"', toc) == ["sec-aftercare", "sec-before-your-treatment", "sec-on-the-day",
-                                                   "sec-results"]
-    for anchor in ("sec-aftercare", "sec-on-the-day", "sec-results"):
+    assert re.findall(r'href="#([^"]+)"', toc) == ["body-aftercare", "body-before-your-treatment", "body-on-the-day",
+                                                   "body-results"]
+    for anchor in ("body-aftercare", "body-on-the-day", "body-results"):
         assert f'id="{anchor}"' in html
 
 

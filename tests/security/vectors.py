@@ -18,8 +18,27 @@ def _expand(match: re.Match) -> str:
 
 def load_vectors() -> list[str]:
     """Every vector of the corpus, placeholders expanded; `;;` lines are comments."""
-    lines = CORPUS.read_text(encoding="utf-8").splitlines()
-    return [_PLACEHOLDER.sub(_expand, line) for line in lines if line.strip() and not line.startswith(";;")]
+    return [vector for vectors in load_sections().values() for vector in vectors]
+
+
+_SECTION = ";; --- section: "
+
+
+def load_sections() -> dict[str, list[str]]:
+    """The corpus's vectors by section (a `;; --- section: <name>` line starts one); those before the first
+    such line are under ""."""
+    sections: dict[str, list[str]] = {"": []}
+    current = ""
+    for line in CORPUS.read_text(encoding="utf-8").splitlines():
+        if line.startswith(_SECTION):
+            current = line[len(_SECTION):].strip()
+            sections[current] = []
+        elif line.strip() and not line.startswith(";;"):
+            sections[current].append(_PLACEHOLDER.sub(_expand, line))
+    return sections
+
+
+OUTSIDE_HOST = "outside.example"  # the host every vector of "loads from another host" names
 
 
 # Attributes a browser treats as a URL to load or follow.
@@ -67,3 +86,69 @@ def active_content(html: str) -> list[str]:
     inspector.feed(html)
     inspector.close()
     return inspector.problems
+
+
+# Attributes whose address a browser fetches by itself, with no click (srcset-like ones hold several).
+FETCHED_ATTRIBUTES = {"src", "poster", "data", "background", "lowsrc", "dynsrc", "ping", "codebase", "archive",
+                      "manifest", "icon", "xlink:href"}
+FETCHED_LISTS = {"srcset", "imagesrcset"}
+# Elements whose href is fetched rather than followed.
+FETCHED_HREF = {"link", "image", "use", "feimage", "base", "script"}
+_CSS_URL = re.compile(r"""(?:url\(\s*|@import\s+)['"]?([^'")\s;]+)""", re.IGNORECASE)
+
+
+class _Fetches(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.addresses: list[str] = []
+        self.hidden: list[str] = []
+        self.ids: list[str] = []
+        self.in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("style", "template", "noscript"):
+            self.hidden.append(f"<{tag}>")
+        self.in_style = tag == "style"
+        for name, value in attrs:
+            value = value or ""
+            if name in FETCHED_ATTRIBUTES or (name == "href" and tag in FETCHED_HREF):
+                self.addresses.append(value)
+            elif name in FETCHED_LISTS:
+                self.addresses += [c.split()[0] for c in value.split(",") if c.strip()]
+            elif name == "style":
+                self.addresses += _CSS_URL.findall(value)
+            if name in ("hidden", "style"):
+                self.hidden.append(f"<{tag} {name}>")
+            if name == "id":
+                self.ids.append(value)
+
+    handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag):
+        self.in_style = False
+
+    def handle_data(self, data):
+        if self.in_style:
+            self.addresses += _CSS_URL.findall(data)
+
+
+def _inspect(html: str) -> _Fetches:
+    inspector = _Fetches()
+    inspector.feed(html)
+    inspector.close()
+    return inspector
+
+
+def fetched_addresses(html: str) -> list[str]:
+    """Every address a browser would fetch for this HTML by itself: src, srcset candidates, poster, data,
+    background, ping, the href of <link>/<image>/<use>, CSS url() and @import."""
+    return _inspect(html).addresses
+
+
+def hidden_markup(html: str) -> list[str]:
+    """Elements and attributes of this HTML that do not display what they hold."""
+    return _inspect(html).hidden
+
+
+def element_ids(html: str) -> list[str]:
+    return _inspect(html).ids
