@@ -5,7 +5,7 @@ from axes.models import AccessAttempt
 from django.contrib import admin
 
 from content.admin import ReadOnlyAdmin
-from review import lockouts, services
+from review import lockouts
 from review.models import (
     Attestation, AuditEvent, Comment, ReviewerProfile, ReviewPolicy, Signature, Workflow,
 )
@@ -18,11 +18,6 @@ class ReviewerProfileAdmin(admin.ModelAdmin):
     search_fields = ["display_name", "registration_number", "user__username"]
     prepopulated_fields = {"slug": ["display_name"]}
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # A registration's dates decide whether the sign-offs it made are current.
-        services.refresh_reviews_signed_by(obj)
-
 
 @admin.register(ReviewPolicy)
 class ReviewPolicyAdmin(admin.ModelAdmin):
@@ -30,15 +25,6 @@ class ReviewPolicyAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return not ReviewPolicy.objects.exists()
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # The interval decides when every live post's review is due.
-        services.refresh_reviews_due()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        services.refresh_reviews_due()
 
 
 @admin.register(Workflow)

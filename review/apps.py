@@ -26,3 +26,21 @@ class ReviewConfig(AppConfig):
             post_delete.connect(forget_saved_public_fact, sender=model,
                                 dispatch_uid=f"review.public_fact_deleted.{name}")
         setting_changed.connect(forget_changed_setting, dispatch_uid="review.public_setting_changed")
+
+        # When a live post's review is due depends on the policy's interval and on its signers' registrations:
+        # whatever changes them (the admin, a script, a data import) refreshes the stored dates
+        # (review.rules.rereview_due), before the public-fact signals above drop the kept pages.
+        from review import services
+
+        def policy_changed(**kwargs):
+            services.refresh_reviews_due()
+
+        def profile_changed(instance, **kwargs):
+            services.refresh_reviews_signed_by(instance)
+
+        post_save.connect(policy_changed, sender=ReviewPolicy, dispatch_uid="review.due_dates_policy_saved",
+                          weak=False)
+        post_delete.connect(policy_changed, sender=ReviewPolicy, dispatch_uid="review.due_dates_policy_deleted",
+                            weak=False)
+        post_save.connect(profile_changed, sender=ReviewerProfile, dispatch_uid="review.due_dates_profile_saved",
+                          weak=False)
