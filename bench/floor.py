@@ -1,12 +1,14 @@
 """The floor: bare Django views that read each page's rows with one plain query and a minimal template.
 
-Each sits behind the same middleware as the page it stands for, so the ratio page/floor is what the
-product's own views, selectors and templates cost on top of Django itself. One view here is not a floor but
-a yardstick: `queue_same_job`, bare Django doing the queue's job.
+Information beside the budgets, not a budget: each sits behind the same middleware as the page it stands
+for, so the difference between a page and its floor is roughly what the product's own views, selectors and
+templates cost on top of Django itself. One view here is not a floor but a yardstick: `queue_same_job`,
+bare Django doing the queue's job.
 
-The queue's floors read every column a row of the tab shows. The others read a title, a date and one or
-two more columns, fewer than their pages show, so their ratios overstate the product's own cost; for the
-public article, whose target is a ratio, that errs on the strict side.
+The floors use the models and nothing else of the product: they say in plain ORM which rows each page
+shows (which posts wait, which are due a re-review), so the product's own selectors can change freely.
+The queue's floors read every column a row of the tab shows; the others read a title, a date and one or
+two more columns, fewer than their pages show.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -16,16 +18,25 @@ from django.template import engines
 from django.utils import timezone
 
 from content.models import Post
-from public.sitemaps import ArticleSitemap
-from review import queue as review_queue
 from review.models import Signature, Workflow
 from review.states import State
 
+# The pages' sizes, as the product shows them at the time of writing.
 PUBLIC_PAGE_SIZE = 10
 FEED_SIZE = 20
-REVIEWER_PAGE_SIZE = 25  # public.views.REVIEWER_PAGE_SIZE
+REVIEWER_PAGE_SIZE = 25
 DESK_PAGE_SIZE = 20
-SITEMAP_PAGE_SIZE = ArticleSitemap.limit
+QUEUE_PAGE_SIZE = 25
+SITEMAP_PAGE_SIZE = 1000
+
+WAITING = Q(state=State.IN_REVIEW)
+
+
+def rereview_due() -> Q:
+    """Live posts whose review is due: the date the workflow keeps for it has passed (or was never set)."""
+    return Q(state=State.PUBLISHED, post__live_revision__isnull=False) & (
+        Q(review_due_at__isnull=True) | Q(review_due_at__lte=timezone.now()))
+
 
 _engine = engines["django"]
 LIST = _engine.from_string(
@@ -83,7 +94,8 @@ def _public():
 
 @login_required
 def dashboard(request):
-    rows = (Post.objects.order_by("-workflow__changed_at", "-pk")
+    # Both columns of the workflow's (changed_at, post) index: ordering by the post's own pk sorts every row.
+    rows = (Post.objects.order_by("-workflow__changed_at", "-workflow__post_id")
             .values("slug", title=F("current_revision__title"), when=F("workflow__changed_at"),
                     extra=F("workflow__state"))[:DESK_PAGE_SIZE])
     return _list(request, list(rows))
@@ -105,7 +117,7 @@ def queue(request, tab):
     query. The rows of the page, and not only their titles and dates: a floor of four columns from two
     tables measured the extra joins, text and "reviewed before?" as the product's own overhead."""
     user = request.user
-    limit = review_queue.PAGE_SIZE
+    limit = QUEUE_PAGE_SIZE
     if tab == "signed":
         rows = (Signature.objects.filter(signer=user).order_by("-signed_at")
                 .values("meaning", slug=F("revision__post__slug"), title=F("revision__title"),
@@ -113,10 +125,11 @@ def queue(request, tab):
                         last_name=F("revision__post__author__last_name"), when=F("signed_at"),
                         version=F("revision__number"), state=F("revision__post__workflow__state"))[:limit])
         return _list(request, list(rows), SIGNED)
-    waiting = Q(state=State.IN_REVIEW)
-    due = Q(state=State.PUBLISHED, post__live_revision__isnull=False) & (
-        Q(review_due_at__isnull=True) | Q(review_due_at__lte=timezone.now()))
-    shown = {"waiting": waiting, "assigned": (waiting | due) & Q(assignee=user), "rereview": due}[tab]
+    if tab == "waiting":
+        shown = WAITING
+    else:
+        due = rereview_due()
+        shown = (WAITING | due) & Q(assignee=user) if tab == "assigned" else due
     order = ("review_due_at", "pk") if tab == "rereview" else ("submitted_at", "pk")
     rows = (Workflow.objects.exclude(post__author=user).filter(shown).order_by(*order)
             .annotate(reviewed_before=Exists(Signature.objects.filter(revision__post=OuterRef("post"))))
@@ -135,19 +148,17 @@ def queue_same_job(request):
     much of the queue's ratio any Django page showing the same would pay."""
     user = request.user
     mine = Workflow.objects.exclude(post__author=user)
-    waiting = Q(state=State.IN_REVIEW)
-    due = Q(state=State.PUBLISHED, post__live_revision__isnull=False) & (
-        Q(review_due_at__isnull=True) | Q(review_due_at__lte=timezone.now()))
-    counts = {"waiting": mine.filter(waiting).count(),
-              "assigned": mine.filter(waiting | due, assignee=user).count(),
+    due = rereview_due()
+    counts = {"waiting": mine.filter(WAITING).count(),
+              "assigned": mine.filter(WAITING | due, assignee=user).count(),
               "rereview": mine.filter(due).count(),
               "signed": Signature.objects.filter(signer=user).count()}
-    rows = (mine.filter(waiting).order_by("submitted_at", "pk")
+    rows = (mine.filter(WAITING).order_by("submitted_at", "pk")
             .annotate(reviewed_before=Exists(Signature.objects.filter(revision__post=OuterRef("post"))))
             .values("post_id", "state", "submitted_at", "reviewed_before", title=F("post__current_revision__title"),
                     body=F("post__current_revision__body"), first_name=F("post__author__first_name"),
                     last_name=F("post__author__last_name"),
-                    assignee_name=F("assignee__reviewer_profile__display_name"))[:review_queue.PAGE_SIZE])
+                    assignee_name=F("assignee__reviewer_profile__display_name"))[:QUEUE_PAGE_SIZE])
     context = {"counts": counts, "rows": list(rows), "now": timezone.now()}
     return HttpResponse(QUEUE_SAME_JOB.render(context, request))
 
@@ -182,7 +193,7 @@ def feed(request):
 
 
 def sitemap(request):
-    # One page of the articles section (public.sitemaps.ArticleSitemap.limit).
+    # One page of the articles section.
     rows = _public().values("slug", title=F("live_revision__title"), when=F("published_at"))[:SITEMAP_PAGE_SIZE]
     return _list(request, list(rows), XML, "application/xml; charset=utf-8")
 

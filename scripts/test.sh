@@ -10,7 +10,7 @@ unset DATABASE_URL
 
 loud() { printf '\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n!!! %s\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\n' "$*" >&2; }
 
-pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+source scripts/throwaway_pg.sh  # pg_bin, start_pg, PG_DATABASE_URL; removes the cluster on exit
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
@@ -36,22 +36,6 @@ if [ ! -f "$AXE_JS" ] && command -v npm >/dev/null 2>&1; then
     || loud "npm could not install axe-core; the accessibility tests will be skipped."
 fi
 [ -f "$AXE_JS" ] && export MEDREVIEW_AXE="$PWD/$AXE_JS"
-
-# A throwaway PostgreSQL cluster on loopback, removed on exit.
-PGDIR=""
-stop_pg() { [ -n "$PGDIR" ] && { as_pg "$(pg_bin)/pg_ctl" -D "$PGDIR" -m immediate stop >/dev/null 2>&1; rm -rf "$PGDIR"; }; }
-trap stop_pg EXIT
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-start_pg() {
-  local bin; bin=$(pg_bin); [ -n "$bin" ] || return 1
-  PGDIR=$(mktemp -d /tmp/medreview-pg.XXXXXX)
-  [ "$(id -u)" = 0 ] && chown postgres "$PGDIR"
-  PGPORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  as_pg "$bin/initdb" -D "$PGDIR/data" -A trust -U postgres >/dev/null || return 1
-  as_pg "$bin/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/log" -o "-p $PGPORT -k $PGDIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100" -w start >/dev/null || return 1
-  PGDIR="$PGDIR/data"
-  export PG_DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/medreview"
-}
 
 # One pytest worker per core (pytest-xdist); each worker has its own test database.
 WORKERS=${PYTEST_WORKERS:-auto}
