@@ -13,10 +13,9 @@ KNOWN_INTERNALS = ("_iterable_class", "klass_info", "get_related_populators", "r
 # Underscored, yet Django's documented model API: `Model._meta` (the Options API) and `Model._state`
 # (`adding`, `db`; see "Customizing model loading" in the model instance reference).
 DOCUMENTED = {"_meta", "_state"}
-# TEMPORARY: files whose owners are replacing their internals right now, and will empty this list:
-# review/prepared.py (the lead deletes it: nothing but its own test imports it any more),
-# review/keyed_hash.py (crypto: the keyed hash with hmac/hashlib/json, same bytes).
-ALLOWED_FOR_NOW = {"review/prepared.py", "review/keyed_hash.py"}
+# Files allowed an internal name for now: none (review/prepared.py is gone; review/keyed_hash.py uses hmac,
+# hashlib and json's public API).
+ALLOWED_FOR_NOW: set[str] = set()
 
 
 def product_files():

@@ -73,3 +73,18 @@ def test_three_schedulers_at_once_publish_each_due_post_once(author, reviewer, p
     assert published == sorted(p.pk for p in posts)
     assert AuditEvent.objects.filter(action="publish_scheduled").count() == 5
     assert audit.verify().ok
+
+
+def test_parallel_wrong_passwords_check_no_more_than_the_signing_limit(author, reviewer, second_reviewer, publisher):
+    """Twenty signing attempts at once with a wrong password: the count is taken under a lock, so only the
+    first SIGNING_MAX_FAILURES passwords are checked and every later attempt is refused as locked out."""
+    post = make_post(author=author, reviewer=second_reviewer, publisher=publisher, state=State.IN_REVIEW)
+    results = run_at_once(*[lambda: services.revision_sign(post, user=reviewer, password="wrong", attested=True)
+                            for _ in range(20)])
+
+    checked = AuditEvent.objects.filter(action="sign_failed", actor=reviewer).count()
+    locked = [r for r in results if isinstance(r, services.SigningRefused)]
+    assert checked == services.SIGNING_MAX_FAILURES
+    assert len(locked) == 20 - services.SIGNING_MAX_FAILURES, results
+    assert AuditEvent.objects.filter(action="signing_locked", actor=reviewer).count() == 1
+    assert not Signature.objects.exists()
