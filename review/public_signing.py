@@ -52,7 +52,8 @@ def compact_json(value) -> bytes:
 
 
 def utc_iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    # Microseconds: a key rotated in the same second as a document was signed must still order after it.
+    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def storage():
