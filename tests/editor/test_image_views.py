@@ -156,3 +156,19 @@ def test_writing_form_refuses_a_picture_without_alt_text_and_keeps_the_text(clie
     content = response.content.decode()
     assert "has no alt text" in content and "My words stay." in content
     assert post.revisions.count() == 1
+
+
+def test_picture_library_shows_a_writer_their_own_uploads_and_a_publisher_every_one(client, author, other_author,
+                                                                                    publisher):
+    client.force_login(author)
+    post_upload(client, alt="Mine: a laser handpiece")
+    client.force_login(other_author)
+    post_upload(client, alt="Theirs: a treatment room")
+
+    def library(user):
+        client.force_login(user)
+        return {picture["alt"] for picture in client.get(UPLOAD_URL).context["library"]}
+
+    assert library(author) == {"Mine: a laser handpiece"}
+    assert library(other_author) == {"Theirs: a treatment room"}
+    assert library(publisher) == {"Mine: a laser handpiece", "Theirs: a treatment room"}

@@ -123,3 +123,24 @@ def test_rereview_due_is_one_rule_for_the_queue_and_the_tick(world):
     due = {w.post_id for w in workflows.values() if rules.rereview_due(w)}
     listed = {w.post_id for w in queue.rereview_due(users["colleague"])}
     assert flagged == due == listed == {workflows["published, review due"].post_id}
+
+
+def test_rules_who_justified_blocked_wording_may_not_sign_that_post(db, author, reviewer, second_reviewer):
+    """A publisher-reviewer who records why blocked wording must stay had a hand in the text: they may not sign it."""
+    from django.core.exceptions import PermissionDenied
+
+    from claims.models import FindingJustification
+    from review import services
+    from tests.factories import PASSWORD
+
+    post = factories.make_post(author=author, reviewer=reviewer, state=State.IN_REVIEW)
+    FindingJustification.objects.create(revision=post.current_revision, field="body", rule="absolute-claim",
+                                        text="100%", start=0, end=4, justification="Quoted from the study.",
+                                        author=second_reviewer)
+    workflow = Workflow.objects.get(post=post)
+
+    assert not rules.may_sign(workflow, second_reviewer)
+    assert workflow.pk not in set(rules.signable(second_reviewer).values_list("pk", flat=True))
+    with pytest.raises(PermissionDenied, match="someone else must review it"):
+        services.revision_sign(post, user=second_reviewer, password=PASSWORD, attested=True)
+    assert rules.may_sign(workflow, reviewer)
