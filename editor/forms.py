@@ -29,8 +29,10 @@ class PostForm(forms.Form):
 
     HERO_CHOICES = 50
 
-    def __init__(self, *args, slug_locked=False, **kwargs):
+    def __init__(self, *args, pictures, slug_locked=False, **kwargs):
+        """`pictures`: the uploads this writer may pick from (review.rules.visible_images)."""
         super().__init__(*args, **kwargs)
+        self.pictures = pictures
         self.fields["hero_image"].choices = self._hero_choices()
         self.image_max_mb = settings.IMAGE_MAX_BYTES / 1_048_576
         self.fields["hero_image"].widget.attrs["data-hero-select"] = ""
@@ -43,7 +45,7 @@ class PostForm(forms.Form):
 
     def _hero_choices(self):
         chosen = self.data.get("hero_image") or self.initial.get("hero_image")
-        recent = list(Image.objects.order_by("-uploaded_at", "-pk")[: self.HERO_CHOICES])
+        recent = list(self.pictures.order_by("-uploaded_at", "-pk")[: self.HERO_CHOICES])
         if chosen and str(chosen).isdigit() and all(image.pk != int(chosen) for image in recent):
             recent += list(Image.objects.filter(pk=int(chosen)))
         return [("", "No hero picture"), *((image.pk, f"{image.alt} (image:{image.pk})") for image in recent)]

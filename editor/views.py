@@ -87,7 +87,7 @@ def dashboard(request):
 @require_http_methods(["GET", "POST"])
 def post_create(request):
     _require_editor(request.user)
-    form = PostForm(request.POST or None)
+    form = PostForm(request.POST or None, pictures=rules.visible_images(request.user))
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -127,7 +127,8 @@ def post_edit(request, pk):
                "hero_image": hero.get("image"), "hero_alt": hero.get("alt", ""),
                "base_revision": revision.pk}
     slug_locked = post.first_published_at is not None
-    form = PostForm(request.POST or None, initial=initial, slug_locked=slug_locked)
+    form = PostForm(request.POST or None, initial=initial, slug_locked=slug_locked,
+                    pictures=rules.visible_images(request.user))
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -192,7 +193,8 @@ def _submit_after_save(request, post, form):
         post.refresh_from_db()
         data = request.POST.copy()
         data["base_revision"] = str(post.current_revision_id)  # the text is saved: the next save builds on it
-        form = PostForm(data, initial=form.initial, slug_locked=post.first_published_at is not None)
+        form = PostForm(data, initial=form.initial, slug_locked=post.first_published_at is not None,
+                        pictures=form.pictures)
         form.is_valid()
         form.add_error(None, str(exc))
         return _render_writing(request, form, post=post, status=400, blocked=exc.findings)

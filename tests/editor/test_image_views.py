@@ -172,3 +172,14 @@ def test_picture_library_shows_a_writer_their_own_uploads_and_a_publisher_every_
     assert library(author) == {"Mine: a laser handpiece"}
     assert library(other_author) == {"Theirs: a treatment room"}
     assert library(publisher) == {"Mine: a laser handpiece", "Theirs: a treatment room"}
+
+
+def test_hero_picture_menu_offers_a_writer_only_their_own_uploads(client, author, other_author):
+    client.force_login(other_author)
+    post_upload(client, alt="Theirs: a treatment room")
+    client.force_login(author)
+    post_upload(client, alt="Mine: a laser handpiece")
+
+    html = client.get(reverse("editor:post_create")).content.decode()
+
+    assert "Mine: a laser handpiece" in html and "Theirs: a treatment room" not in html
