@@ -7,7 +7,7 @@ from content.models import Post, word_count
 from content.services import slug_from_title
 from review import services
 from review.anchoring import text_of, utf16_offset
-from review.models import FindingJustification
+from claims.models import FindingJustification
 from review.states import State
 from tests.browser.steps import scripts_ready
 from tests.factories import make_post
