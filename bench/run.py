@@ -32,6 +32,8 @@ BENCH_ENV = {
     "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
     # Seals and audit links are keyed: the cached databases verify only under this key.
     "RECORD_KEY": "bench-only-record-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+    # The bench's chains are built in bulk, never checkpointed: keep a development folder's checkpoints out.
+    "CHECKPOINT_STORAGE": str(RESULTS / "checkpoints"),
     "ALLOWED_HOSTS": "127.0.0.1,testserver",
     "SECURE_SSL_REDIRECT": "0",
     "LOG_LEVEL": "ERROR",

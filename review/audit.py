@@ -6,14 +6,18 @@ made its hash (review.keyring), so an event made under a key this deployment doe
 have is reported as such, not as altered.
 """
 
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
+from itertools import repeat
 
-from django.db import transaction
+from django.db import connection, connections, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from review import attestations, checkpoints, keyring
-from review.keyed_hash import keyed_hash, matches
+from review.keyed_hash import canonical_json, keyed_hash, keyed_state, matches
 from review.models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
@@ -87,53 +91,120 @@ class Verification:
     key_missing: bool = False
 
 
-def _event_problem(fields: dict, stored: str, record_key_id: str, secrets: dict[str, bytes]) -> Verification | None:
-    """What is wrong with the event with these stored fields, hash and key id, or None; `secrets` maps the
-    configured key ids to their secrets."""
-    seq = fields["seq"]
-    secret = secrets.get(record_key_id)
-    if secret is not None:
-        intact = event_hash(**fields, key=secret) == stored
-    elif record_key_id == keyring.LEGACY:
-        intact = matches(chained_values(**fields), stored, record_key_id)
-    else:
+def _event_problem(values: list, stored: str, record_key_id: str) -> Verification | None:
+    """What is wrong with the event whose chained values (`chained_values`), stored hash and key id these are,
+    or None."""
+    seq = values[0]
+    if not keyring.secrets_for(record_key_id):
         return Verification(False, 0, seq, f"event #{seq} was {keyring.not_configured(record_key_id)}",
                             key_missing=True)
-    if not intact and record_key_id == keyring.LEGACY:
+    if matches(values, stored, record_key_id):
+        return None
+    if record_key_id == keyring.LEGACY:
         # Written before events named their key: an alteration and another key look alike.
         return Verification(False, 0, seq, f"event #{seq} does not verify with any configured key: it was altered "
                                            "after it was written, or made with a key that is not configured")
-    if not intact:
-        return Verification(False, 0, seq, f"event #{seq} was altered after it was written")
-    return None
+    return Verification(False, 0, seq, f"event #{seq} was altered after it was written")
 
 
-def _secrets() -> dict[str, bytes]:
-    return {key.id: key.secret for key in keyring.ring()}
+# A long chain is verified in stretches, one per worker process; a stretch shorter than this is not worth a process.
+MIN_STRETCH = 100_000
 
 
-def verify(chunk_size: int = 5000) -> Verification:
-    """Walk the chain from the first event; name the first one that does not fit. Then the chain must reach
-    every checkpoint in the checkpoint storage, with the hash each saw."""
-    expected_seq, prev, count = 1, GENESIS, 0
-    secrets = _secrets()
-    witnessed, untrusted = checkpoints.found()
-    wanted, hashes = {c.seq for c in witnessed}, {}
-    rows = (AuditEvent.objects.order_by("seq").values_list(*CHAINED_FIELDS, "hash", "key_id")
-            .iterator(chunk_size=chunk_size))
+@dataclass
+class Stretch:
+    """What walking the events after seq `after` found: how many fit, the last one's hash, the hashes at the
+    checkpoints' seqs, and the first problem (its count relative to the stretch)."""
+
+    count: int
+    last_hash: str
+    hashes: dict[int, str]
+    problem: Verification | None = None
+
+
+def walk(after: int, until: int | None, wanted: frozenset, chunk_size: int = 5000) -> Stretch:
+    """Walk the events with after < seq <= until (to the end when `until` is None): each must follow the one
+    before (the first, the stored event `after`), and hash to what it stores."""
+    prev = GENESIS if after == 0 else AuditEvent.objects.filter(seq=after).values_list("hash", flat=True).first()
+    if prev is None:
+        return Stretch(0, "", {}, Verification(False, 0, after, f"event #{after} is missing (deleted or renumbered)"))
+    # The keyed states of the configured keys, by id: hashing an event copies one (the common case, kept lean
+    # because it runs once per event); anything else takes `_event_problem`.
+    states = {key.id: keyed_state(key.secret) for key in keyring.ring()}
+    events = AuditEvent.objects.filter(seq__gt=after)
+    if until is not None:
+        events = events.filter(seq__lte=until)
+    rows = events.order_by("seq").values_list(*CHAINED_FIELDS, "hash", "key_id").iterator(chunk_size=chunk_size)
+    expected_seq, count, hashes = after + 1, 0, {}
     for row in rows:
-        seq, prev_hash, stored, record_key_id = row[0], row[-3], row[-2], row[-1]
+        seq, prev_hash, stored, record_key_id = row[0], row[10], row[11], row[12]
         if seq != expected_seq:
-            return Verification(False, count, expected_seq, f"event #{expected_seq} is missing (deleted or renumbered)")
+            return Stretch(count, prev, hashes, Verification(
+                False, count, expected_seq, f"event #{expected_seq} is missing (deleted or renumbered)"))
         if prev_hash != prev:
-            return Verification(False, count, seq, f"event #{seq} does not follow event #{seq - 1} (removed or re-ordered)")
-        problem = _event_problem(dict(zip(CHAINED_FIELDS, row)), stored, record_key_id, secrets)
-        if problem:
-            problem.count = count
-            return problem
+            return Stretch(count, prev, hashes, Verification(
+                False, count, seq, f"event #{seq} does not follow event #{seq - 1} (removed or re-ordered)"))
+        values = list(row[:11])
+        values[1] = values[1].isoformat()  # as chained_values gives it
+        state = states.get(record_key_id)
+        if state is not None:
+            mac = state.copy()
+            mac.update(canonical_json(values))
+            intact = mac.hexdigest() == stored
+        else:
+            intact = False
+        if not intact:
+            problem = _event_problem(values, stored, record_key_id)
+            if problem:
+                problem.count = count
+                return Stretch(count, prev, hashes, problem)
         if seq in wanted:
             hashes[seq] = stored
         prev, expected_seq, count = stored, expected_seq + 1, count + 1
+    return Stretch(count, prev, hashes)
+
+
+def _walk_stretch(bounds, wanted, chunk_size):
+    return walk(*bounds, wanted, chunk_size)
+
+
+def can_fork() -> bool:
+    """Worker processes see the database only if it is committed and not in this process's memory."""
+    return ("fork" in multiprocessing.get_all_start_methods() and not connection.in_atomic_block
+            and not (connection.vendor == "sqlite" and connection.is_in_memory_db()))
+
+
+def _stretches(bounds: list, wanted: frozenset, chunk_size: int) -> list[Stretch]:
+    if len(bounds) > 1 and can_fork():
+        connections.close_all()  # each worker opens its own
+        with ProcessPoolExecutor(len(bounds), mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_walk_stretch, bounds, repeat(wanted), repeat(chunk_size)))
+    return [walk(*stretch, wanted, chunk_size) for stretch in bounds]
+
+
+def verify(chunk_size: int = 5000, *, workers: int = 1, min_stretch: int = MIN_STRETCH) -> Verification:
+    """Walk the chain from the first event; name the first one that does not fit. Then the chain must reach
+    every checkpoint in the checkpoint storage, with the hash each saw.
+
+    With `workers`, a chain of at least `min_stretch` events per worker is walked in that many stretches at once,
+    in worker processes where the database allows it; the answer is the same as walking it in one go.
+    """
+    witnessed, untrusted = checkpoints.found()
+    wanted = frozenset(c.seq for c in witnessed)
+    last = AuditEvent.objects.aggregate(last=Max("seq"))["last"] or 0
+    parts = max(1, min(workers, last // max(min_stretch, 1)))
+    step = last // parts
+    bounds = [(n * step, (n + 1) * step) for n in range(parts - 1)] + [((parts - 1) * step, None)]
+    count, prev, hashes = 0, GENESIS, {}
+    for (after, until), stretch in zip(bounds, _stretches(bounds, wanted, chunk_size)):
+        if stretch.problem:
+            stretch.problem.count += count
+            return stretch.problem
+        count += stretch.count
+        prev = stretch.last_hash if stretch.count else prev
+        hashes.update(stretch.hashes)
+        if until is not None and stretch.count != until - after:
+            return Verification(False, count, count + 1, f"event #{count + 1} is missing (deleted or renumbered)")
     head = AuditHead.objects.filter(pk=1).first()
     if head and (head.seq != count or head.hash != prev):
         return Verification(False, count, count + 1, f"events after #{count} were removed (the chain head is at #{head.seq})")
@@ -151,7 +222,6 @@ def verify_events(events) -> Verification:
     Each event must hash to what it stores, and its prev_hash must be the stored hash of the event
     with the previous seq, whoever's that is: one query reads those predecessors by seq.
     """
-    secrets = _secrets()
     before = dict(AuditEvent.objects.filter(seq__in=[e.seq - 1 for e in events if e.seq > 1]).values_list("seq", "hash"))
     before[0] = GENESIS
     for count, event in enumerate(events):
@@ -160,8 +230,8 @@ def verify_events(events) -> Verification:
         if event.prev_hash != before[event.seq - 1]:
             return Verification(False, count, event.seq,
                                 f"event #{event.seq} does not follow event #{event.seq - 1} (removed or re-ordered)")
-        problem = _event_problem({name: getattr(event, name) for name in CHAINED_FIELDS}, event.hash, event.key_id,
-                                 secrets)
+        problem = _event_problem(chained_values(**{name: getattr(event, name) for name in CHAINED_FIELDS}), event.hash,
+                                 event.key_id)
         if problem:
             problem.count = count
             return problem
@@ -177,8 +247,8 @@ def newest_event_problem(*, key_only: bool = False) -> str:
     event = AuditEvent.objects.order_by("-seq").first()
     if event is None:
         return ""
-    problem = _event_problem({name: getattr(event, name) for name in CHAINED_FIELDS}, event.hash, event.key_id,
-                             _secrets())
+    problem = _event_problem(chained_values(**{name: getattr(event, name) for name in CHAINED_FIELDS}), event.hash,
+                             event.key_id)
     if problem is None or (key_only and not problem.key_missing and event.key_id != keyring.LEGACY):
         return ""
     if problem.key_missing:

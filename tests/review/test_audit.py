@@ -104,3 +104,40 @@ def test_verify_audit_accepts_events_written_at_any_fraction_of_a_second(db, mic
 
     assert result.ok, result.problem
     assert result.count == 2
+
+
+TAMPERINGS = {
+    "intact": [],
+    "edited": ["UPDATE review_auditevent SET actor_name = 'someone else' WHERE seq = 7"],
+    "deleted at a stretch's end": ["DELETE FROM review_auditevent WHERE seq = 4"],
+    "deleted at a stretch's start": ["DELETE FROM review_auditevent WHERE seq = 5"],
+    "re-ordered": ["UPDATE review_auditevent SET seq = 100000 WHERE seq = 2",
+                   "UPDATE review_auditevent SET seq = 2 WHERE seq = 3",
+                   "UPDATE review_auditevent SET seq = 3 WHERE seq = 100000"],
+    "tail cut": ["DELETE FROM review_auditevent WHERE seq > 6"],
+}
+
+
+@pytest.mark.parametrize("tampering", TAMPERINGS)
+def test_verify_in_stretches_finds_what_one_walk_finds(history, tampering):
+    for sql in TAMPERINGS[tampering]:
+        raw(sql)
+
+    one_walk = audit.verify()
+
+    assert len(history) == 8
+    assert audit.verify(workers=3, min_stretch=1) == one_walk  # stretches: events 1-2, 3-4, and 5 on
+    assert one_walk.ok == (tampering == "intact")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("tampering", ["intact", "edited", "deleted at a stretch's start"])
+def test_verify_in_worker_processes_finds_what_one_walk_finds(post_in, tampering):
+    post_in(State.PUBLISHED)
+    post_in(State.CHANGES_REQUESTED)
+    for sql in TAMPERINGS[tampering]:
+        raw(sql)
+
+    assert audit.can_fork()
+    assert audit.verify(workers=3, min_stretch=1) == audit.verify()

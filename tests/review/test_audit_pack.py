@@ -88,7 +88,7 @@ def test_audit_pack_shows_a_removed_link_before_its_post_as_broken(post_in):
 
 def pack_cost(post):
     with CaptureQueriesContext(connection) as queries, \
-            mock.patch("review.audit.event_hash", wraps=audit.event_hash) as hashed:
+            mock.patch("review.audit.matches", wraps=audit.matches) as hashed:
         pack = audit_pack.build(post)
     assert pack["audit_chain"]["intact"] is True
     return len(queries), hashed.call_count

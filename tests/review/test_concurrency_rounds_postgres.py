@@ -256,7 +256,10 @@ def test_workflow_tick_in_three_processes_at_once_publishes_each_due_post_once(a
     auth = quote(db["USER"] or "") + (":" + quote(db["PASSWORD"]) if db.get("PASSWORD") else "")
     url = f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "1", "SECRET_KEY": os.environ.get("SECRET_KEY", "x"),
-           "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
+           "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+           # this test's checkpoint folder and key, not the checkout's
+           "CHECKPOINT_STORAGE": settings.STORAGES["checkpoints"]["OPTIONS"]["location"],
+           "ATTESTATION_KEY_FILE": str(settings.ATTESTATION_KEY_FILE)}
     command = [sys.executable, "manage.py", "workflow_tick"]
 
     # Hold the audit chain's head so that each process, once it has taken a post, waits at the same gate;
