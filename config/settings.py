@@ -259,6 +259,8 @@ REVIEW_POLICY = {
 }
 # Largest Markdown body accepted, in bytes of UTF-8.
 MAX_BODY_BYTES = int(os.environ.get("MAX_BODY_BYTES", str(200 * 1024)))
+# Live previews one writer may ask for in 10 seconds, so one account cannot take every worker.
+PREVIEWS_PER_10_SECONDS = int(os.environ.get("PREVIEWS_PER_10_SECONDS", "10"))
 # Uploaded pictures (content/images.py): largest file, largest picture, and the widths of
 # the resized copies the public site serves with srcset.
 IMAGE_MAX_BYTES = int(os.environ.get("IMAGE_MAX_BYTES", str(10 * 1024 * 1024)))

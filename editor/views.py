@@ -2,6 +2,7 @@
 
 import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -221,13 +222,13 @@ def _render_writing(request, form, *, post, status, blocked=()):
 
 
 # One account cannot take every worker: at most this many previews per writer in each window of seconds.
-PREVIEWS_PER_WINDOW, PREVIEW_WINDOW = 10, 10
+PREVIEW_WINDOW = 10  # seconds; settings.PREVIEWS_PER_10_SECONDS previews per writer in each
 
 
 def _preview_allowed(user) -> bool:
     key = f"previews:{user.pk}:{int(time.time()) // PREVIEW_WINDOW}"
     cache.add(key, 0, PREVIEW_WINDOW)
-    return cache.incr(key) <= PREVIEWS_PER_WINDOW
+    return cache.incr(key) <= settings.PREVIEWS_PER_10_SECONDS
 
 
 @login_required

@@ -35,7 +35,10 @@ def test_bench_quick_run_builds_verifiable_databases_and_reports_every_budget(tm
     for run in report["runs"]:
         assert {row["page"] for row in run["pages"]} == PAGES
         assert run["verify"]["events"] == run["data"]["audit_events"] == 10 * run["size"]
-        assert all(row["queries"] > 0 and row["floor_queries"] > 0 for row in run["pages"])
+        # Every page reads the database, except the public article, whose verified page is kept for a few
+        # seconds in Django's cache (public.views.ARTICLE_RECHECK_SECONDS) and then served with no query.
+        assert all(row["queries"] > 0 for row in run["pages"] if row["page"] != "public article")
+        assert all(row["floor_queries"] > 0 for row in run["pages"])
     assert status["every page <= 15 queries"] in {"PASS", "FAIL"}
     assert status["the same query count at every size"] in {"PASS", "FAIL"}
     assert {s for budget, s in status.items() if "quer" not in budget} == {"SKIP"}

@@ -291,7 +291,9 @@ def test_saving_a_body_with_an_outside_picture_is_refused_next_to_body_keeping_t
 
 
 def test_preview_endpoint_limits_each_writer_to_a_few_previews_at_a_time(client, author, other_author):
-    from editor.views import PREVIEWS_PER_WINDOW
+    from django.conf import settings
+
+    PREVIEWS_PER_WINDOW = settings.PREVIEWS_PER_10_SECONDS
 
     client.force_login(author)
     answers = [client.post("/editor/preview/", {"body": "Text."}) for _ in range(PREVIEWS_PER_WINDOW + 1)]

@@ -36,5 +36,7 @@ def test_public_generation_changes_with_what_public_pages_show(post_in, reviewer
 
 def test_public_generation_stays_when_someone_signs_in(client, author):
     before = public_generation()
-    assert client.login(username=author.username, password=PASSWORD)
+    # Through the real login form: django-axes checks every sign-in against its request.
+    response = client.post("/accounts/login/", {"username": author.username, "password": PASSWORD})
+    assert response.status_code == 302 and "_auth_user_id" in client.session
     assert public_generation() == before
