@@ -1,12 +1,14 @@
-"""Pathological Markdown bodies, and the bench's worker that sends each through the editor's live preview.
+"""The bench's worker for pathological Markdown: every shape of content.pathological through the live preview.
 
     python -m bench.pathological SIZE [SHAPE ...]   -> one JSON line per shape: its bytes, seconds, status
 
-A body of each shape fills SIZE bytes (MAX_BODY_BYTES in `make bench`): runs of `[`, `![`, backticks, `*`,
-`_` and `<`, deeply nested lists and quotes, long lines, many footnotes. The preview request renders the
-body as readers would see it and runs the claims check on it, which is what a writer's every pause in typing
-costs the server. The bench runs this worker in its own process so that it can stop a shape that runs far
-over its budget (see bench.run.measure_pathological).
+The preview request renders the body as readers would see it and runs the claims check on it, which is
+what a writer's every pause in typing costs the server. The bench runs this worker in its own process so
+that it can stop a shape that runs far over its budget (bench.run.measure_pathological).
+
+Everything the worker writes is rolled back when it ends: it signs in a writer and uploads one small
+picture, because the picture shapes refer to an upload. The bench lifts the preview's per-writer limit
+(PREVIEWS_PER_10_SECONDS in bench.run.BENCH_ENV): the shapes go one after another, as no writer types.
 """
 
 import json
@@ -14,64 +16,38 @@ import os
 import sys
 import time
 
-
-def repeated(unit: str, head: str = ""):
-    """A shape: `head`, then `unit` as many times as fits."""
-    return lambda size: head + unit * max(0, (size - len(head.encode())) // len(unit.encode()))
+from content.pathological import SHAPES, corpus
 
 
-def nested_lists(size: int) -> str:
-    """Lists nested 500 deep, again and again."""
-    lines, total, depth = [], 0, 0
-    while total + 2 * depth + 7 <= size:
-        lines.append("  " * depth + "- item\n")
-        total += 2 * depth + 7
-        depth = (depth + 1) % 500
-    return "".join(lines)
+def _signed_in_writer():
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="bench-publisher"))
+    return client
 
 
-def nested_quotes(size: int) -> str:
-    """One quote nested as deep as the size allows."""
-    return "> " * ((size - 4) // 2) + "deep"
+def _upload_picture(client) -> int:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from bench.upload import camera_jpeg
+
+    data, _, _ = camera_jpeg(0.3)
+    response = client.post(reverse("editor:image_upload"),
+                           {"file": SimpleUploadedFile("picture.jpg", data, content_type="image/jpeg"),
+                            "alt": "A treatment room", "caption": "", "credit": ""}, HTTP_ACCEPT="application/json")
+    if response.status_code != 201:
+        raise RuntimeError(f"the worker's picture upload answered {response.status_code}")
+    return response.json()["id"]
 
 
-def many_footnotes(size: int) -> str:
-    """A footnote reference per claim, and all the footnotes at the end."""
-    refs, notes, total, n = [], [], 2, 0
-    while True:
-        ref, note = f"Claim[^{n}] ", f"[^{n}]: Source {n}.\n"
-        if total + len(ref) + len(note) > size:
-            return "".join(refs) + "\n\n" + "".join(notes)
-        refs.append(ref)
-        notes.append(note)
-        total, n = total + len(ref) + len(note), n + 1
-
-
-SHAPES = {
-    "open brackets": repeated("["),
-    "image openers": repeated("!["),
-    "backticks": repeated("`"),
-    "backtick runs": repeated("``` ` `` "),
-    "asterisks": repeated("*"),
-    "underscores": repeated("_"),
-    "emphasis pairs": repeated("*a _b "),
-    "angle brackets": repeated("<"),
-    "unclosed tags": repeated("<a "),
-    "link soup": repeated("[a](b [c](d "),
-    "nested lists": nested_lists,
-    "nested quotes": nested_quotes,
-    "long line of words": repeated("Botox is 100% safe, best results guaranteed "),
-    "one long word": repeated("a"),
-    "many footnotes": many_footnotes,
-    "many headings": repeated("# Heading\n"),
-    "table rows": repeated("| a | b |\n", head="| a | b |\n|---|---|\n"),
-    "numbers and claims": repeated("Results in 3 days for 95% of patients. "),
-}
-
-
-def bodies(size: int) -> dict[str, str]:
-    """Every shape as a body of at most `size` bytes in UTF-8."""
-    return {name: shape(size) for name, shape in SHAPES.items()}
+def _post(client, url, data):
+    """The preview's answer and its time."""
+    started = time.perf_counter()
+    response = client.post(url, data)
+    return response, time.perf_counter() - started
 
 
 def main(argv: list[str]) -> int:
@@ -79,25 +55,25 @@ def main(argv: list[str]) -> int:
 
     sys.path.insert(0, os.getcwd())
     django.setup()
-    from django.contrib.auth import get_user_model
-    from django.test import Client
+    from django.db import transaction
     from django.test.utils import setup_test_environment
     from django.urls import reverse
 
     setup_test_environment()
     size, names = int(argv[0]), argv[1:] or list(SHAPES)
-    client = Client()
-    client.force_login(get_user_model().objects.get(username="bench-publisher"))
     url = reverse("editor:preview")
-    client.post(url, {"title": "Warm-up", "summary": "", "body": "Rules, templates and connections load here."})
-    corpus = bodies(size)
-    for name in names:
-        body = corpus[name]
-        started = time.perf_counter()
-        response = client.post(url, {"title": "A pathological body", "summary": "", "body": body})
-        elapsed = time.perf_counter() - started
-        print(json.dumps({"shape": name, "bytes": len(body.encode()), "seconds": round(elapsed, 3),
-                          "status": response.status_code}), flush=True)
+    with transaction.atomic():
+        client = _signed_in_writer()
+        picture = _upload_picture(client)
+        bodies = corpus(size)
+        _post(client, url, {"title": "Warm-up", "summary": "", "body": f"Rules load here. ![a](image:{picture})"})
+        for name in names:
+            # The picture shapes name upload 1: this upload's id instead, within the same number of bytes.
+            body = bodies[name].replace("image:1", f"image:{picture}").encode()[:size].decode()
+            response, elapsed = _post(client, url, {"title": "A pathological body", "summary": "", "body": body})
+            print(json.dumps({"shape": name, "bytes": len(body.encode()), "seconds": round(elapsed, 3),
+                              "status": response.status_code}), flush=True)
+        transaction.set_rollback(True)
     return 0
 
 

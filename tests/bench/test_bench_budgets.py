@@ -2,7 +2,6 @@
 
 import pytest
 
-from bench.pathological import bodies
 from bench.run import WORK_PAGES, check_budgets
 
 PAGE_NAMES = [*WORK_PAGES, "editor dashboard", "public article", "bare Django: queue"]
@@ -72,7 +71,3 @@ def test_budgets_skip_the_time_budgets_below_100000_posts():
     assert status["the same query count at every size"] == "PASS"
     assert {s for budget, s in status.items() if "queries" not in budget and "query" not in budget} == {"SKIP"}
 
-
-def test_pathological_bodies_fill_the_size_without_passing_it():
-    for name, body in bodies(204800).items():
-        assert 0.99 * 204800 <= len(body.encode()) <= 204800, name
