@@ -144,8 +144,8 @@ def on_dialog(page, dialog):
 
 
 def visit_and_check(page, path, findings):
-    page.goto(path, wait_until="load")
-    page.wait_for_timeout(100)  # let image errors and timers fire
+    # Until the network is quiet: every picture has loaded or failed, so an onerror handler would have run.
+    page.goto(path, wait_until="networkidle")
     states = [frame.evaluate(INSPECT) for frame in page.frames]
     for state in states:
         if state["pwned"] or state["calls"] or state["title"] == "pwned" or state["problems"]:
@@ -183,7 +183,7 @@ def test_no_xss_vector_runs_on_any_page(hostile_page, login, author, reviewer, p
             visit_and_check(page, path, findings)
         with page.expect_response(lambda response: response.url.endswith(reverse("editor:preview"))):
             page.get_by_label("Body").fill(post.current_revision.body + "\n\nEdited.")
-        page.wait_for_timeout(150)
+        page.wait_for_load_state("networkidle")  # the preview's pictures have loaded or failed
         state = page.evaluate(INSPECT)
         if state["pwned"] or state["calls"] or state["problems"] or page.seen["errors"]:
             findings.append(("live preview", state))
