@@ -181,7 +181,6 @@ def _render_review(request, post, *, status=200, sign_form=None, changes_form=No
         "already_signed": already_signed,
         "why_not": _why_no_decision(workflow, user, now),
         "can_comment": rules.may_comment(workflow, user),
-        "can_resolve": rules.may_comment(workflow, user),
         "can_claim": rules.may_claim(workflow, user, now),
         "can_assign": can_assign,
         "assign_choices": [(r.pk, r.reviewer_profile.printed_name) for r in queue.assignable_reviewers()
