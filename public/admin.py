@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from public.models import EditorialPolicy
+from public.models import EditorialPolicy, MovedAddress
 
 
 @admin.register(EditorialPolicy)
@@ -15,4 +15,18 @@ class EditorialPolicyAdmin(admin.ModelAdmin):
         return not EditorialPolicy.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MovedAddress)
+class MovedAddressAdmin(admin.ModelAdmin):
+    """Old addresses and where they lead; written by renames and imports (public.redirects), never by hand."""
+
+    list_display = ("old_path", "new_path", "created_at")
+    search_fields = ("old_path", "new_path")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -28,3 +28,23 @@ class EditorialPolicy(models.Model):
     @classmethod
     def current(cls) -> "EditorialPolicy | None":
         return cls.objects.order_by("pk").first()
+
+
+class MovedAddress(models.Model):
+    """An address a page had before (a renamed slug, an imported site's old address): answers 301.
+
+    Written only by public.redirects.record_move, which keeps every old address pointing straight at
+    the page's address now.
+    """
+
+    old_path = models.CharField(max_length=500, unique=True,
+                                help_text="Path (and query) as readers requested it, e.g. /2019/05/acne/ or /?p=12.")
+    new_path = models.CharField(max_length=500, help_text="Where the page lives now, e.g. /blog/acne/.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name_plural = "moved addresses"
+        indexes = [models.Index(fields=["new_path"], name="moved_address_new_path_idx")]
+
+    def __str__(self):
+        return f"{self.old_path} → {self.new_path}"

@@ -1,0 +1,41 @@
+"""Moved addresses: an old address answers 301 to where the page lives now.
+
+`record_move` is the one writer of the table, so that a page moved twice never sends a reader through
+a chain or a loop; `MovedAddressMiddleware` answers a 404 at an old address with the move.
+"""
+
+from django.db import transaction
+from django.http import HttpResponsePermanentRedirect
+
+from public.models import MovedAddress
+
+
+@transaction.atomic
+def record_move(*, old_path: str, new_path: str) -> None:
+    """From now on `old_path` answers 301 to `new_path`; earlier moves to `old_path` follow on."""
+    if old_path == new_path:
+        return
+    # Addresses that led to old_path lead straight to the new one (no chains).
+    MovedAddress.objects.filter(new_path=old_path).update(new_path=new_path)
+    # The new address is live again: it no longer leads anywhere else (no loops).
+    MovedAddress.objects.filter(old_path=new_path).delete()
+    MovedAddress.objects.update_or_create(old_path=old_path, defaults={"new_path": new_path})
+
+
+def moved_to(path: str) -> str | None:
+    """Where an old address leads now, or None when it never moved."""
+    return MovedAddress.objects.filter(old_path=path).values_list("new_path", flat=True).first()
+
+
+class MovedAddressMiddleware:
+    """A page that answers 404 at an address that moved answers 301 to where it lives now."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 404 or request.method not in ("GET", "HEAD"):
+            return response
+        new_path = moved_to(request.get_full_path()) or moved_to(request.path)
+        return HttpResponsePermanentRedirect(new_path) if new_path else response
