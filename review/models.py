@@ -210,9 +210,11 @@ class Workflow(ConcurrentTransitionMixin, models.Model):
             ("publish_post", "Can publish, schedule, unpublish and archive posts"),
         ]
         indexes = [
-            models.Index(fields=["state", "submitted_at"], name="workflow_queue_idx"),
+            # The queue's tabs and counts: posts in review, longest waiting first, and (the post) whether the reader
+            # had a hand in each, read from the index alone (review.rules.involved_q).
+            models.Index(fields=["state", "submitted_at", "post"], name="workflow_queue_post_idx"),
             # The re-review tab and the scheduler: published posts whose review is due, longest overdue first.
-            models.Index(fields=["state", "review_due_at"], name="workflow_review_due_idx"),
+            models.Index(fields=["state", "review_due_at", "post"], name="workflow_review_due_post_idx"),
             # The editor's desk: every post, the latest change first.
             models.Index(fields=["changed_at", "post"], name="workflow_desk_idx"),
         ]

@@ -1,7 +1,9 @@
 """Who may do what to a post, and when its review is due: each rule one predicate with its queryset twin.
 
 A predicate answers for one workflow and one user (`may_claim(workflow, user)`); its twin (`claimable(user)`)
-is the queryset of every workflow for which the predicate holds. The queue, the buttons, the services, the
+is the queryset of every workflow for which the predicate holds. A page that asks several predicates about one
+post reads who had a hand in it once (`involved_users`) and passes that set as `involved_ids`; without it, each
+predicate reads it itself. The queue, the buttons, the services, the
 state machine's transitions and the scheduler call these and nothing else, and
 `tests/review/test_rules.py` walks role × state × relation to check that each pair agrees.
 
@@ -14,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_fsm import has_transition_perm
 
-from content.models import Revision
+from content.models import Post, Revision
 from review.states import DECISION_STATES, EDITABLE_STATES, REOPEN_ON_EDIT_STATES, State
 
 # --- people
@@ -89,9 +91,17 @@ def rereview_due(workflow, now: datetime | None = None) -> bool:
 
 
 def rereview_due_q(now: datetime | None = None) -> Q:
+    never_current, no_longer_current = rereview_due_parts(now)
+    return never_current | no_longer_current
+
+
+def rereview_due_parts(now: datetime | None = None) -> tuple[Q, Q]:
+    """`rereview_due_q` as its two disjoint halves: live with no current sign-off at all, and live with one that ran
+    out. A count reads each along the (state, review_due_at) index; for their OR, SQLite without statistics walks
+    every live post's entry instead."""
     now = now or timezone.now()
-    return (Q(state=State.PUBLISHED, post__live_revision__isnull=False)
-            & (Q(review_due_at__isnull=True) | Q(review_due_at__lte=now)))
+    live = Q(state=State.PUBLISHED, post__live_revision__isnull=False)
+    return live & Q(review_due_at__isnull=True), live & Q(review_due_at__lte=now)
 
 
 def waits_for_reviewer(workflow, now=None) -> bool:
@@ -122,18 +132,29 @@ def involved_users(post_ids) -> dict[int, set[int]]:
     return found
 
 
-def involved(workflow, user) -> bool:
-    return user.pk in involved_users([workflow.post_id])[workflow.post_id]
+def involved(workflow, user, *, involved_ids: set[int] | None = None) -> bool:
+    """Whether the user had a hand in the post. `involved_ids`: the post's entry of `involved_users`, when the
+    caller has read it already."""
+    if involved_ids is None:
+        involved_ids = involved_users([workflow.post_id])[workflow.post_id]
+    return user.pk in involved_ids
+
+
+def involved_posts(user) -> QuerySet:
+    """The ids of the posts the user wrote, edited or justified blocked wording in (`involved_users` the other way
+    round), each part read along the author index of its own table: as many rows as the user's own posts."""
+    from claims.models import FindingJustification
+
+    written = Post.objects.filter(author=user).order_by().values("pk")
+    edited = Revision.objects.filter(author=user).order_by().values("post_id")
+    justified = FindingJustification.objects.filter(author=user).order_by().values("revision__post_id")
+    return written.union(edited, justified)
 
 
 def involved_q(user) -> Q:
-    # Uncorrelated subqueries, each along the author index of its own table: the database reads the user's
-    # few posts once, not once per row (an OR across a join of the two tables scanned every revision).
-    from claims.models import FindingJustification
-
-    edited = Revision.objects.filter(author=user).values("post_id")
-    justified = FindingJustification.objects.filter(author=user).values("revision__post_id")
-    return Q(post__author=user) | Q(post__in=edited) | Q(post__in=justified)
+    # One uncorrelated subquery the database reads once per query, and the workflow's own post_id: the queue's
+    # indexes hold it, so a count of posts in review never visits the posts table.
+    return Q(post__in=involved_posts(user))
 
 
 def may_see(workflow, user) -> bool:
@@ -157,9 +178,9 @@ def seeable(user) -> QuerySet:
     return _workflows().filter(allowed)
 
 
-def may_review(workflow, user) -> bool:
+def may_review(workflow, user, *, involved_ids: set[int] | None = None) -> bool:
     """A reviewer who may act and had no hand in the post (whatever its state)."""
-    return reviewer_may_act(user) and not involved(workflow, user)
+    return reviewer_may_act(user) and not involved(workflow, user, involved_ids=involved_ids)
 
 
 def reviewable(user) -> QuerySet:
@@ -168,18 +189,19 @@ def reviewable(user) -> QuerySet:
     return _workflows().exclude(involved_q(user))
 
 
-def may_claim(workflow, user, now=None) -> bool:
+def may_claim(workflow, user, now=None, *, involved_ids: set[int] | None = None) -> bool:
     """Take a post nobody has yet, that waits for a reviewer."""
-    return workflow.assignee_id is None and waits_for_reviewer(workflow, now) and may_review(workflow, user)
+    return (workflow.assignee_id is None and waits_for_reviewer(workflow, now)
+            and may_review(workflow, user, involved_ids=involved_ids))
 
 
 def claimable(user, now=None) -> QuerySet:
     return reviewable(user).filter(waits_for_reviewer_q(now), assignee__isnull=True)
 
 
-def may_sign(workflow, user, now=None) -> bool:
+def may_sign(workflow, user, now=None, *, involved_ids: set[int] | None = None) -> bool:
     """Sign the version in review (once per signer), or the live version when its review is due."""
-    if not may_review(workflow, user):
+    if not may_review(workflow, user, involved_ids=involved_ids):
         return False
     if workflow.state == State.IN_REVIEW:
         from review.models import Signature
@@ -196,9 +218,9 @@ def signable(user, now=None) -> QuerySet:
         (Q(state=State.IN_REVIEW) & ~Q(post__current_revision__in=signed)) | rereview_due_q(now))
 
 
-def may_request_changes(workflow, user) -> bool:
+def may_request_changes(workflow, user, *, involved_ids: set[int] | None = None) -> bool:
     """Send the version in review back, or a live post (which then gets a new working draft)."""
-    return workflow.state in DECISION_STATES and may_review(workflow, user)
+    return workflow.state in DECISION_STATES and may_review(workflow, user, involved_ids=involved_ids)
 
 
 def changes_requestable(user) -> QuerySet:
@@ -232,10 +254,10 @@ def may_submit(workflow, user) -> bool:
         workflow.post.author_id == user.pk or is_publisher(user))
 
 
-def may_comment(workflow, user) -> bool:
+def may_comment(workflow, user, *, involved_ids: set[int] | None = None) -> bool:
     """Reviewers comment on what waits for them; the post's writers and publishers answer and resolve."""
     return ((workflow.state in DECISION_STATES or workflow.state == State.CHANGES_REQUESTED)
-            and may_review(workflow, user)) or may_write(workflow, user)
+            and may_review(workflow, user, involved_ids=involved_ids)) or may_write(workflow, user)
 
 
 def commentable(user) -> QuerySet:
@@ -281,9 +303,9 @@ def reviewers_who_may_act():
             .select_related("reviewer_profile").order_by("reviewer_profile__display_name"))
 
 
-def may_be_assigned(workflow, reviewer) -> bool:
+def may_be_assigned(workflow, reviewer, *, involved_ids: set[int] | None = None) -> bool:
     """Whom a post may be handed to: a reviewer who may act and had no hand in it."""
-    return may_review(workflow, reviewer)
+    return may_review(workflow, reviewer, involved_ids=involved_ids)
 
 
 def may_see_image(image, user) -> bool:

@@ -148,12 +148,13 @@ def _render_review(request, post, *, status=200, sign_form=None, changes_form=No
     anchors = anchoring.comment_highlights(
         revision.html, [c for c in comments if c.is_open and c.quote_exact and c.revision_id == revision.pk])
     now = timezone.now()
-    can_sign = rules.may_sign(workflow, user, now)
-    can_request_changes = rules.may_request_changes(workflow, user)
+    # Who had a hand in the post, read once for every predicate the page asks.
+    involved = rules.involved_users([post.pk])[post.pk]
+    can_sign = rules.may_sign(workflow, user, now, involved_ids=involved)
+    can_request_changes = rules.may_request_changes(workflow, user, involved_ids=involved)
     # Re-signing a live version renews it; a version in review takes one signature per signer.
     already_signed = workflow.state == State.IN_REVIEW and any(s.signer_id == user.pk for s in signatures)
     can_assign = rules.may_assign(workflow, user, now)
-    involved = rules.involved_users([post.pk])[post.pk] if can_assign else set()
     initial = {"expected_state": workflow.state, "expected_revision": post.current_revision_id}
     claims_found = findings.revision_findings(revision)
     justified = findings.justifications_by_key(revision)
@@ -180,8 +181,8 @@ def _render_review(request, post, *, status=200, sign_form=None, changes_form=No
         "can_request_changes": can_request_changes,
         "already_signed": already_signed,
         "why_not": _why_no_decision(workflow, user, now),
-        "can_comment": rules.may_comment(workflow, user),
-        "can_claim": rules.may_claim(workflow, user, now),
+        "can_comment": rules.may_comment(workflow, user, involved_ids=involved),
+        "can_claim": rules.may_claim(workflow, user, now, involved_ids=involved),
         "can_assign": can_assign,
         "assign_choices": [(r.pk, r.reviewer_profile.printed_name) for r in queue.assignable_reviewers()
                            if r.pk not in involved] if can_assign else [],

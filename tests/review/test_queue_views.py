@@ -9,7 +9,7 @@ from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils import timezone
 
-from review import queue, services
+from review import queue, rules, services
 from review.models import AuditEvent, Workflow
 from review.states import State
 from tests import factories
@@ -321,3 +321,29 @@ def test_an_edit_of_a_live_post_is_listed_by_the_version_under_review(reviewer_c
     [row] = response.context["rows"]
     assert row.words == post.current_revision.word_count == 200 and not row.rereview
     assert "<td>Yes</td>" in html  # its live version was signed
+
+
+def test_queue_counts_agree_with_the_rules_for_every_post(author, author_reviewer, reviewer, publisher):
+    # The counts read the tabs' rows along indexes (waiting: the user's own posts left out; re-review: a live post
+    # never signed off and one whose sign-off ran out, counted apart); each must still be what the rules say.
+    def make(state, *, by):
+        return factories.make_post(author=by, reviewer=reviewer, publisher=publisher, state=state)
+
+    for by in (author, author_reviewer):
+        make(State.IN_REVIEW, by=by)
+        factories.make_review_due(make(State.PUBLISHED, by=by))
+        never_signed = make(State.PUBLISHED, by=by)
+        Workflow.objects.filter(post=never_signed).update(review_due_at=None)
+        make(State.PUBLISHED, by=by)  # its review is current
+    make(State.IN_REVIEW, by=author)
+    now = timezone.now()
+    workflows = list(Workflow.objects.select_related("post"))
+
+    for user in (reviewer, author_reviewer):
+        counted = queue.counts(user, now)
+        not_involved = [w for w in workflows if not rules.involved(w, user)]
+        assert counted["waiting"] == sum(w.state == State.IN_REVIEW for w in not_involved) == queue.waiting_count(user)
+        assert counted["rereview"] == sum(rules.rereview_due(w, now) for w in not_involved)
+    assert queue.counts(author_reviewer, now)["waiting"] == 2  # the author's two, not their own
+    assert queue.counts(author_reviewer, now)["rereview"] == 2
+    assert queue.counts(reviewer, now) | {"signed": 0} == {"waiting": 3, "assigned": 0, "rereview": 4, "signed": 0}
