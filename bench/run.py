@@ -1,6 +1,6 @@
 """Run the benchmark: build (or reuse) a database per size, measure every page, check the budgets, report.
 
-    python -m bench [--sizes 100,10000,100000] [--reps 40] [--no-gunicorn] [--quick]
+    python -m bench [--sizes 100,10000,100000] [--reps 40] [--no-gunicorn] [--quick] [--rows ROWS]
 
 SQLite files live in bench/results/ (git-ignored) and are rebuilt only when the migrations, the builder or
 the code that computes hashes and seals change; with DATABASE_URL=postgres://… the database is flushed and
@@ -211,10 +211,21 @@ def _percentile(values, fraction):
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
-def measure_pages(reps: int, log) -> list[dict]:
+# Rows of the report that are not pages, for --rows.
+EXTRA_ROWS = ("verify_audit", "pathological", "upload", "gunicorn")
+
+
+def wanted(name: str, rows: list[str] | None) -> bool:
+    """Whether --rows asks for this row: every row without it, else those whose name starts with one given."""
+    return rows is None or any(name.startswith(prefix) for prefix in rows)
+
+
+def measure_pages(reps: int, log, rows: list[str] | None = None) -> list[dict]:
     clients = _clients()
     results = []
     for name, url, floor_url, role in _pages():
+        if not wanted(name, rows):
+            continue
         client = clients[role]
         for _ in range(2):  # warm caches, templates, connections: counts and times are those of a warm server
             _get(client, url)
@@ -398,10 +409,12 @@ def check_budgets(report: dict) -> list[dict]:
     runs = report["runs"]
     pages_at = {run["size"]: {row["page"]: row for row in run["pages"] if row["page"] not in INFORMATION_ONLY}
                 for run in runs}
-    worst = [(size, max(rows.values(), key=lambda r: r["queries"])) for size, rows in pages_at.items()]
-    check(f"every page <= {MAX_QUERIES} queries", all(row["queries"] <= MAX_QUERIES for _, row in worst),
-          "; ".join(f"{size:,} posts: most {row['queries']} ({row['page']})" for size, row in worst))
-    if len(runs) > 1:
+    worst = [(size, max(rows.values(), key=lambda r: r["queries"])) for size, rows in pages_at.items() if rows]
+    check(f"every page <= {MAX_QUERIES} queries",
+          all(row["queries"] <= MAX_QUERIES for _, row in worst) if worst else None,
+          "; ".join(f"{size:,} posts: most {row['queries']} ({row['page']})" for size, row in worst)
+          or "no page measured")
+    if len(runs) > 1 and worst:
         first = pages_at[runs[0]["size"]]
         differ = sorted({name for rows in pages_at.values() for name, row in rows.items()
                          if row["queries"] != first[name]["queries"]})
@@ -409,13 +422,13 @@ def check_budgets(report: dict) -> list[dict]:
               "differ: " + ", ".join(f"{name} ({', '.join(str(rows[name]['queries']) for rows in pages_at.values())})"
                                      for name in differ) if differ else "all equal")
     else:
-        check("the same query count at every size", None, "one size measured")
+        check("the same query count at every size", None, "one size measured" if worst else "no page measured")
 
     big = next((run for run in runs if run["size"] == BUDGET_SIZE), None)
     not_measured = f"not measured at {BUDGET_SIZE:,} posts"
 
     def at_budget_size(budget, page, metric, limit):
-        row = pages_at[BUDGET_SIZE][page] if big else None
+        row = pages_at[BUDGET_SIZE].get(page) if big else None
         check(budget, row[metric] <= limit if row else None, f"{row[metric]} ms" if row else not_measured)
 
     for name in WORK_PAGES:
@@ -424,7 +437,7 @@ def check_budgets(report: dict) -> list[dict]:
         at_budget_size(f"{name}: p95 <= {WORK_P95_MS:.0f} ms at {BUDGET_SIZE:,} posts", name, "p95_ms", WORK_P95_MS)
     at_budget_size(f"public article: median <= {ARTICLE_MEDIAN_MS:.0f} ms at {BUDGET_SIZE:,} posts",
                    "public article", "median_ms", ARTICLE_MEDIAN_MS)
-    verify = big["verify"] if big and big["verify"]["events"] >= VERIFY_EVENTS else None
+    verify = big["verify"] if big and big["verify"] and big["verify"]["events"] >= VERIFY_EVENTS else None
     check(f"verify_audit <= {VERIFY_MAX_S:.0f} s for {VERIFY_EVENTS:,} events",
           verify["seconds"] <= VERIFY_MAX_S if verify else None,
           f"{verify['events']:,} events in {verify['seconds']} s" if verify else not_measured)
@@ -435,7 +448,7 @@ def check_budgets(report: dict) -> list[dict]:
           f"{gunicorn['article_rps']} requests/s" if on_big else
           f"run at {gunicorn['size']:,} posts only" if gunicorn else "not run")
     shapes = report.get("pathological")
-    if shapes and shapes["bytes"] >= shapes["max_body_bytes"]:
+    if shapes and shapes["shapes"] and shapes["bytes"] >= shapes["max_body_bytes"]:
         over = [row for row in shapes["shapes"] if row["seconds"] is None or row["seconds"] > PATHOLOGICAL_MAX_S]
         check(f"every pathological body (render and claims check) <= {PATHOLOGICAL_MAX_S:.0f} s", not over,
               f"worst: {_shape_time(shapes['worst'])}" + (f"; {len(over)} of {len(shapes['shapes'])} over"
@@ -462,7 +475,8 @@ def table(report: dict) -> str:
                  for r in (rows[name] for rows in by_size)]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines.append("| verify_audit | " + " | ".join(
-        f"{run['verify']['events']:,} events in {run['verify']['seconds']:.2f} s" for run in report["runs"]) + " |")
+        f"{run['verify']['events']:,} events in {run['verify']['seconds']:.2f} s" if run["verify"] else "not run"
+        for run in report["runs"]) + " |")
     lines.append("| build: wall (CPU of the builder) | " + " | ".join(
         f"{run['data'].get('build_s', '?')} s ({run['data'].get('build_cpu_s', '?')} s)"
         + (" cached" if run["data"].get("cached") else "") for run in report["runs"]) + " |")
@@ -486,11 +500,14 @@ def main(argv=None) -> int:
     parser.add_argument("--uploads", type=int, default=3, help="timed picture uploads")
     parser.add_argument("--json", default=str(RESULTS / "latest.json"), help="where to write the results")
     parser.add_argument("--quiet", action="store_true")
+    parser.add_argument("--rows", help="only these rows, comma-separated name prefixes: pages (e.g. 'queue,review "
+                                       f"page'), {', '.join(EXTRA_ROWS)}; the others are skipped")
     args = parser.parse_args(argv)
     if args.quick:
         args.sizes, args.reps, args.no_gunicorn = "10,40", 3, True
         args.body_bytes, args.stop_after, args.megapixels, args.uploads = 1024, 10.0, 1.0, 1
     sizes = [int(s) for s in args.sizes.split(",")]
+    rows = [name.strip() for name in args.rows.split(",") if name.strip()] if args.rows is not None else None
     log = (lambda *a: None) if args.quiet else (lambda *a: print(*a, flush=True))
 
     database_url = os.environ.get("DATABASE_URL", "")
@@ -533,21 +550,27 @@ def main(argv=None) -> int:
             log(f"\n{size:,} posts")
             counts = prepare_database(size, postgres=postgres, log=log)
             log(f"  data: {counts}")
-            run = {"size": size, "data": counts, "pages": measure_pages(args.reps, log), "verify": measure_verify()}
-            log(f"  verify_audit: {run['verify']['events']:,} events in {run['verify']['seconds']} s")
+            run = {"size": size, "data": counts, "pages": measure_pages(args.reps, log, rows), "verify": None}
+            if wanted("verify_audit", rows):
+                run["verify"] = measure_verify()
+                log(f"  verify_audit: {run['verify']['events']:,} events in {run['verify']['seconds']} s")
             report["runs"].append(run)
 
         # On the last (largest) database: the pathological bodies, the picture upload, gunicorn.
         body_bytes = args.body_bytes or settings.MAX_BODY_BYTES
-        log(f"\nPathological bodies of {body_bytes:,} bytes through the preview (render and claims check)")
-        shapes = measure_pathological(body_bytes, stop_after=args.stop_after, log=log)
-        worst = max(shapes, key=lambda r: float("inf") if r["seconds"] is None else r["seconds"])
-        report["pathological"] = {"bytes": body_bytes, "max_body_bytes": settings.MAX_BODY_BYTES,
-                                  "stop_after_s": args.stop_after, "shapes": shapes, "worst": worst}
-        log(f"\nPicture upload: {args.uploads} × a {args.megapixels:g}-megapixel JPEG")
-        report["upload"] = measure_upload(_clients()["publisher"], megapixels=args.megapixels, reps=args.uploads)
-        log(f"  {report['upload']}")
-        if not args.no_gunicorn:
+        shapes = []
+        if wanted("pathological", rows):
+            log(f"\nPathological bodies of {body_bytes:,} bytes through the preview (render and claims check)")
+            shapes = measure_pathological(body_bytes, stop_after=args.stop_after, log=log)
+            worst = max(shapes, key=lambda r: float("inf") if r["seconds"] is None else r["seconds"])
+            report["pathological"] = {"bytes": body_bytes, "max_body_bytes": settings.MAX_BODY_BYTES,
+                                      "stop_after_s": args.stop_after, "shapes": shapes, "worst": worst}
+        if wanted("upload", rows):
+            log(f"\nPicture upload: {args.uploads} × a {args.megapixels:g}-megapixel JPEG")
+            report["upload"] = measure_upload(_clients()["publisher"], megapixels=args.megapixels,
+                                              reps=args.uploads)
+            log(f"  {report['upload']}")
+        if not args.no_gunicorn and wanted("gunicorn", rows):
             last = report["runs"][-1]
             article = next(r for r in last["pages"] if r["page"] == "public article")
             slug = article["url"].rstrip("/").rsplit("/", 1)[-1]
@@ -561,14 +584,16 @@ def main(argv=None) -> int:
     print()
     print(f"{report['database']}, {args.reps} requests per page, DB_CONN_MAX_AGE={report['conn_max_age']}")
     print(table(report))
-    slowest = sorted(shapes, key=lambda r: float("inf") if r["seconds"] is None else r["seconds"], reverse=True)
-    over = sum(1 for row in shapes if row["seconds"] is None or row["seconds"] > PATHOLOGICAL_MAX_S)
-    print(f"\nPathological bodies of {body_bytes:,} bytes, render and claims check through the preview "
-          f"({len(shapes)} shapes, {over} over {PATHOLOGICAL_MAX_S:g} s); slowest: "
-          + ", ".join(_shape_time(row) for row in slowest[:6]))
-    upload = report["upload"]
-    print(f"Picture upload ({upload['width']}×{upload['height']} JPEG, {upload['bytes'] / 1e6:.1f} MB): median "
-          f"{upload['median_s']} s over {upload['requests']} (information)")
+    if shapes:
+        slowest = sorted(shapes, key=lambda r: float("inf") if r["seconds"] is None else r["seconds"], reverse=True)
+        over = sum(1 for row in shapes if row["seconds"] is None or row["seconds"] > PATHOLOGICAL_MAX_S)
+        print(f"\nPathological bodies of {body_bytes:,} bytes, render and claims check through the preview "
+              f"({len(shapes)} shapes, {over} over {PATHOLOGICAL_MAX_S:g} s); slowest: "
+              + ", ".join(_shape_time(row) for row in slowest[:6]))
+    if report.get("upload"):
+        upload = report["upload"]
+        print(f"Picture upload ({upload['width']}×{upload['height']} JPEG, {upload['bytes'] / 1e6:.1f} MB): median "
+              f"{upload['median_s']} s over {upload['requests']} (information)")
     if report.get("gunicorn"):
         g = report["gunicorn"]
         print(f"gunicorn, {g['workers']} workers, {g['load_generator']} {g['connections']} connections, "
