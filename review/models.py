@@ -137,6 +137,9 @@ class Signature(ImmutableModel):
             models.Index(fields=["revision", "-signed_at"], name="signature_revision_idx"),
             # The queue's "Recently signed" tab and its count: a reviewer's newest signatures without a sort.
             models.Index(fields=["signer", "-signed_at"], name="signature_signer_idx"),
+            # Whether this reviewer signed this version (rules.may_sign): without it SQLite may walk all the
+            # reviewer's signatures, thousands in a busy archive.
+            models.Index(fields=["revision", "signer"], name="signature_revision_signer_idx"),
         ]
 
     def __str__(self):

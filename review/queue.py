@@ -44,9 +44,11 @@ def not_involved(user):
     return Workflow.objects.exclude(rules.involved_q(user))
 
 
-def waiting(user):
-    """Posts in review the user had no hand in, the longest-waiting first."""
-    return not_involved(user).filter(state=State.IN_REVIEW).order_by("submitted_at", "pk")
+def waiting(user, *, among=None):
+    """Posts in review the user had no hand in, the longest-waiting first. `among`: `not_involved(user)`, when the
+    caller has built it already."""
+    among = not_involved(user) if among is None else among
+    return among.filter(state=State.IN_REVIEW).order_by("submitted_at", "pk")
 
 
 def assigned_to(user, now=None):
@@ -84,24 +86,26 @@ def tab_queryset(tab: str, user, now=None):
 
 def counts(user, now=None) -> dict[str, int]:
     """How many rows each tab has; each count reads one index (state and date with the post, assignee, signer)."""
+    among = not_involved(user)  # built once for both counts that need it
     return {
-        "waiting": waiting_count(user),
+        "waiting": waiting_count(user, among=among),
         "assigned": assigned_to(user, now).count(),
-        "rereview": rereview_due_count(user, now),
+        "rereview": rereview_due_count(user, now, among=among),
         "signed": min(Signature.objects.filter(signer=user).count(), RECENTLY_SIGNED_LIMIT),
     }
 
 
-def waiting_count(user) -> int:
+def waiting_count(user, *, among=None) -> int:
     """The Waiting tab's count, as every page's navigation shows it to reviewers: the posts in review, each checked
     against the user's own posts (read once) in the index that holds its post."""
-    return waiting(user).count()
+    return waiting(user, among=among).count()
 
 
-def rereview_due_count(user, now=None) -> int:
+def rereview_due_count(user, now=None, *, among=None) -> int:
     """The Re-review due tab's count: its two disjoint halves (`rules.rereview_due_parts`), each counted along the
     review-due index, in one query."""
-    never_current, no_longer_current = (not_involved(user).filter(part).order_by().values("pk")
+    among = not_involved(user) if among is None else among
+    never_current, no_longer_current = (among.filter(part).order_by().values("pk")
                                         for part in rules.rereview_due_parts(now))
     return never_current.union(no_longer_current, all=True).count()
 
