@@ -71,3 +71,24 @@ def test_budgets_skip_the_time_budgets_below_100000_posts():
     assert status["the same query count at every size"] == "PASS"
     assert {s for budget, s in status.items() if "queries" not in budget and "query" not in budget} == {"SKIP"}
 
+
+
+def test_budgets_skip_what_a_run_of_some_rows_left_out():
+    # `--rows "queue: waiting"`: one page, no verify_audit, no pathological bodies, no gunicorn.
+    run = _run(100_000, **{"queue: waiting": {"median_ms": 30.0}})
+    run["pages"] = [row for row in run["pages"] if row["page"] == "queue: waiting"]
+    run["verify"] = None
+    status = _status({"runs": [run]})
+    assert status["queue: waiting: median <= 25 ms at 100,000 posts"] == "FAIL"
+    assert status["every page <= 15 queries"] == "PASS"
+    assert status["review page: median <= 25 ms at 100,000 posts"] == "SKIP"
+    assert status["verify_audit <= 10 s for 1,000,000 events"] == "SKIP"
+    assert status["every pathological body (render and claims check) <= 1 s"] == "SKIP"
+
+
+def test_rows_choose_by_name_prefix():
+    from bench.run import wanted
+
+    assert wanted("queue: waiting", None)
+    assert wanted("queue: waiting", ["queue"]) and wanted("verify_audit", ["queue", "verify_audit"])
+    assert not wanted("review page", ["queue"]) and not wanted("gunicorn", [])
