@@ -234,11 +234,12 @@ def measure_pages(reps: int, log, rows: list[str] | None = None) -> list[dict]:
             raise RuntimeError(f"{url} shows no review line: the bench database's signatures do not verify")
         queries, sql = _queries(client, url)
         floor_queries, _ = _queries(client, floor_url)
-        page_times, floor_times = [], []
+        page_times, floor_times, page_cpu = [], [], []
         for _ in range(reps):  # interleaved, so a burst of load hits both alike
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             _get(client, url)
             page_times.append((time.perf_counter() - started) * 1000)
+            page_cpu.append((time.process_time() - cpu) * 1000)
             started = time.perf_counter()
             _get(client, floor_url)
             floor_times.append((time.perf_counter() - started) * 1000)
@@ -247,11 +248,14 @@ def measure_pages(reps: int, log, rows: list[str] | None = None) -> list[dict]:
             "median_ms": round(statistics.median(page_times), 2), "p95_ms": round(_percentile(page_times, 0.95), 2),
             "floor_median_ms": round(statistics.median(floor_times), 2),
             "floor_p95_ms": round(_percentile(floor_times, 0.95), 2),
+            # This process's CPU time (Django and, on SQLite, the database): what other work on a shared machine
+            # inflates least. Information only.
+            "cpu_median_ms": round(statistics.median(page_cpu), 2),
             "sql": sql,
         }
         results.append(row)
         log(f"  {name:<18} {queries:>3} q  median {row['median_ms']:>7.2f} ms  p95 {row['p95_ms']:>7.2f} ms  "
-            f"(floor {row['floor_median_ms']:.2f} ms)")
+            f"(floor {row['floor_median_ms']:.2f} ms; CPU median {row['cpu_median_ms']:.2f} ms)")
     return results
 
 
@@ -467,12 +471,13 @@ def _shape_time(row) -> str:
 
 def table(report: dict) -> str:
     sizes = [run["size"] for run in report["runs"]]
-    lines = ["| page | " + " | ".join(f"{s:,} posts: queries · median · p95 (floor median)" for s in sizes) + " |",
+    lines = ["| page | " + " | ".join(f"{s:,} posts: queries · median · p95 (floor median; CPU median)" for s in sizes)
+             + " |",
              "|---|" + "---|" * len(sizes)]
     by_size = [{row["page"]: row for row in run["pages"]} for run in report["runs"]]
     for name in by_size[0]:
-        cells = [f"{r['queries']} · {r['median_ms']:.1f} ms · {r['p95_ms']:.1f} ms ({r['floor_median_ms']:.1f} ms)"
-                 for r in (rows[name] for rows in by_size)]
+        cells = [f"{r['queries']} · {r['median_ms']:.1f} ms · {r['p95_ms']:.1f} ms ({r['floor_median_ms']:.1f} ms; "
+                 f"CPU {r['cpu_median_ms']:.1f} ms)" for r in (rows[name] for rows in by_size)]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines.append("| verify_audit | " + " | ".join(
         f"{run['verify']['events']:,} events in {run['verify']['seconds']:.2f} s" if run["verify"] else "not run"

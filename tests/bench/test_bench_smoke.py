@@ -39,6 +39,7 @@ def test_bench_quick_run_builds_verifiable_databases_and_reports_every_budget(tm
         # seconds in Django's cache (public.views.ARTICLE_RECHECK_SECONDS) and then served with no query.
         assert all(row["queries"] > 0 for row in run["pages"] if row["page"] != "public article")
         assert all(row["floor_queries"] > 0 for row in run["pages"])
+        assert all(0 < row["cpu_median_ms"] for row in run["pages"])  # this process's CPU time, beside wall time
     assert status["every page <= 15 queries"] in {"PASS", "FAIL"}
     assert status["the same query count at every size"] in {"PASS", "FAIL"}
     assert {s for budget, s in status.items() if "quer" not in budget} == {"SKIP"}
