@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from markdownify import MarkdownConverter
 
-from content.rendering import (HIDDEN_TAGS, HIDING_ATTRIBUTES, LOADING_ATTRIBUTES, LOADING_TAGS, PICTURE_ATTRIBUTES,
+from content.rendering import (ALLOWED_URL_SCHEMES, HIDDEN_TAGS, HIDING_ATTRIBUTES, LOADING_ATTRIBUTES, LOADING_TAGS, PICTURE_ATTRIBUTES,
                                PICTURE_TAGS, refused_in)
 from wpimport.claimed_reviews import remove_claims
 
@@ -229,6 +229,20 @@ def _remove_refused(soup: BeautifulSoup, notes: list[str]) -> None:
                 del element.attrs[name]
 
 
+def _links(soup: BeautifulSoup, notes: list[str]) -> None:
+    """A link the renderer would not keep (javascript:, data: …) loses its address, and the notes say so."""
+    for link in soup.find_all("a", href=True):
+        scheme = _SCHEME.match(link["href"].strip())
+        if scheme and scheme[1].lower() not in ALLOWED_URL_SCHEMES:
+            notes.append(f"Removed the link to {link['href'][:80]}: only {', '.join(sorted(ALLOWED_URL_SCHEMES))} "
+                         "links are kept; its text stays.")
+            del link["href"]
+            link.unwrap()
+
+
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
 def _simplify(soup: BeautifulSoup) -> None:
     for element in soup.find_all(_UNWRAP):
         element.unwrap()
@@ -286,6 +300,7 @@ def to_markdown(content: str, *, place_picture: Callable[[PictureRequest], Place
         comment.extract()
     _pictures(soup, place_picture)
     _remove_refused(soup, notes)
+    _links(soup, notes)
     _simplify(soup)
     _gather_loose(soup)
     claimed = remove_claims(soup)
