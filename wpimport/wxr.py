@@ -278,7 +278,8 @@ def _salvage(path: str) -> Iterator[tuple[str, Element | BrokenItem]]:
                 except defusedxml.DefusedXmlException as exc:
                     yield "item", BrokenItem(item_line, _guess_title(chunk), str(_hostile(exc)))
                 except ParseError as exc:
-                    yield "item", BrokenItem(item_line, _guess_title(chunk), f"not well-formed XML ({_where(exc)})")
+                    yield "item", BrokenItem(item_line, _guess_title(chunk), "not well-formed XML (" + _where(
+                        exc, line_offset=item_line - 1 - wrapper_start.count(b"\n")) + ")")
                 consumed = end + len(b"</item>")
                 line += buffer.count(b"\n", 0, consumed)
                 buffer = buffer[consumed:]
@@ -298,8 +299,9 @@ def _guess_title(chunk: bytes) -> str:
     return found.group(1).decode("utf-8", "replace").strip() if found else ""
 
 
-def _where(exc: ParseError) -> str:
+def _where(exc: ParseError, line_offset: int = 0) -> str:
     line, column = getattr(exc, "position", (0, 0))
+    line += line_offset
     reason = str(exc).split(":")[0]
     return f"line {line}, column {column + 1}: {reason}"
 
