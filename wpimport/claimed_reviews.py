@@ -33,6 +33,8 @@ _AFTER_NAME = re.compile(
     r"\s+(?:on|in|last|updated|dated|—)\s+(?=\S*\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
     r"|\s*[|–—]\s*|\s+-\s+|\s+and\s+(?:written|edited|updated)\b|\s+for\s+(?:medical\s+)?accuracy\b|\s*\((?:updated|last|on)\b",
     re.IGNORECASE)
+_DATE_LINE = re.compile(r"[ \t]*(?:on|updated|last\s+(?:updated|reviewed)|dated)\b[^\n]*?\d[^\n]*?(?:[.!?](?=\s|$)|\n|$)",
+                        re.IGNORECASE)
 NAME_MAX = 150
 
 # Elements whose text is one run: a claim is looked for, and cut, within one of them.
@@ -57,6 +59,9 @@ def find_claims(text: str) -> list[Claim]:
             start += 1
         end_match = _SENTENCE_END.search(text, match.end())
         end = end_match.end() if end_match else len(text)
+        # A byline's date on the next line goes with it ("Reviewed by Dr Tan<br>on 3 May 2019").
+        if end_match and end_match.group() == "\n" and (dated := _DATE_LINE.match(text, end)):
+            end = dated.end()
         who = text[match.end():end_match.start() if end_match else end]
         after = _AFTER_NAME.search(who)
         who = (who[:after.start()] if after else who).strip(" \t,;:*_").rstrip(".") if who else ""
