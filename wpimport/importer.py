@@ -68,6 +68,9 @@ class Summary:
     unreadable: list[wxr.BrokenItem] = field(default_factory=list)
     accounts_created: list[str] = field(default_factory=list)
     not_well_formed: str = ""
+    # What the posts carried that has no place here (README: Moving from WordPress).
+    terms_left_out: Counter = field(default_factory=Counter)  # by taxonomy: category, post_tag …
+    comments_left_out: int = 0
 
     def count(self, outcome: str) -> int:
         return sum(1 for result in self.results if result.outcome == outcome)
@@ -139,6 +142,9 @@ class Importer:
                 continue
             result = self.import_item(item)
             self.summary.results.append(result)
+            if result.outcome == "imported":
+                self.summary.terms_left_out.update(domain for domain, _ in item.terms)
+                self.summary.comments_left_out += item.comments
             self.progress(result)
         return self.summary
 
@@ -206,7 +212,7 @@ class Importer:
             summary_text = shorten(summary_text, SUMMARY_MAX)
         claimed = list(dict.fromkeys(converted.claimed_reviews + excerpt_claims))
         hero = None
-        thumbnail = wxr._int(item.meta.get("_thumbnail_id", ""))
+        thumbnail = wxr.as_int(item.meta.get("_thumbnail_id", ""))
         if thumbnail is not None:
             attachment = self.site.attachments.get(thumbnail)
             if attachment is None:

@@ -124,7 +124,7 @@ def _children(element: Element) -> dict[str, Element]:
     return found
 
 
-def _int(text: str) -> int | None:
+def as_int(text: str) -> int | None:
     text = text.strip()
     return int(text) if text.isdigit() and len(text) < 19 else None
 
@@ -161,7 +161,7 @@ def read_item(element: Element) -> Item:
         return (value.text or "").strip() if strip else (value.text or "")
 
     return Item(
-        post_id=_int(text("wp:post_id")), post_type=text("wp:post_type") or "post", title=text("title"),
+        post_id=as_int(text("wp:post_id")), post_type=text("wp:post_type") or "post", title=text("title"),
         link=text("link"), guid=text("guid"), slug=unquote(text("wp:post_name")), status=text("wp:status"),
         creator=text("dc:creator"), content=text("content:encoded", strip=False),
         excerpt=text("excerpt:encoded", strip=False), date_gmt=text("wp:post_date_gmt"), date=text("wp:post_date"),

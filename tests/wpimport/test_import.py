@@ -2,8 +2,10 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import CommandError
 
 from content.models import Image, Post
+from public.models import MovedAddress
 from review.models import AuditEvent
 from review.states import State
 from tests import factories
@@ -61,16 +63,20 @@ def test_import_without_excerpt_takes_the_first_paragraph_as_summary(tmp_path, r
 
 
 def test_import_twice_changes_nothing(tmp_path, run_import):
-    path = exports.write(tmp_path, exports.export(exports.post(12, "Acne basics", CLASSIC),
+    content = '<img src="https://clinic.example/wp-content/uploads/2019/05/acne.jpg" alt="Acne">'
+    path = exports.write(tmp_path, exports.export(exports.post(12, "Acne basics", CLASSIC + content),
                                                   exports.post(13, "Laser aftercare", "Use SPF 50.")))
-    run_import(path)
-    counts = (Post.objects.count(), AuditEvent.objects.count(), get_user_model().objects.count(),
-              ImportedPost.objects.count())
+    media = exports.media(tmp_path, "2019/05/acne.jpg")
+    run_import(path, "--media", media)
 
-    out, _ = run_import(path)
+    def counts():
+        return [model.objects.count() for model in (Post, AuditEvent, get_user_model(), ImportedPost, Image,
+                                                    MovedAddress)]
+    before = counts()
 
-    assert (Post.objects.count(), AuditEvent.objects.count(), get_user_model().objects.count(),
-            ImportedPost.objects.count()) == counts == (2, 2, 1, 2)
+    out, _ = run_import(path, "--media", media)
+
+    assert counts() == before == [2, 2, 1, 2, 1, 4]
     assert "Imported 0 post(s)" in out and "skipped 2 already imported" in out
 
 
@@ -206,3 +212,23 @@ def test_import_is_audited_as_an_import_by_the_system(tmp_path, run_import):
     event = AuditEvent.objects.get()
     assert (event.action, event.actor, event.detail["imported_from"]) == ("create", None,
                                                                          "https://clinic.example/?p=12")
+
+
+def test_import_counts_what_it_leaves_out(tmp_path, run_import):
+    terms = ('<category domain="category" nicename="skin"><![CDATA[Skin]]></category>'
+             '<category domain="post_tag" nicename="acne"><![CDATA[Acne]]></category>'
+             "<wp:comment><wp:comment_id>1</wp:comment_id><wp:comment_content><![CDATA[Thanks!]]>"
+             "</wp:comment_content></wp:comment>")
+    path = exports.write(tmp_path, exports.export(exports.post(12, "Acne basics", "Text.", extra=terms)))
+
+    out, _ = run_import(path)
+
+    assert "Not imported, as nothing here holds them: 1 category link(s), 1 tag link(s), 1 comment(s)." in out
+
+
+def test_import_refuses_a_media_folder_that_does_not_exist(tmp_path, run_import):
+    path = exports.write(tmp_path, exports.export(exports.post(12, "Acne basics", "Text.")))
+
+    with pytest.raises(CommandError, match="The media folder .* does not exist"):
+        run_import(path, "--media", tmp_path / "nowhere")
+    assert not Post.objects.exists()

@@ -2,6 +2,7 @@
 
 import resource
 import time
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -24,6 +25,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, export, media, max_megabytes, quiet, **options):
         started = time.perf_counter()
+        if media and not Path(media).is_dir():
+            raise CommandError(f"Nothing was imported. The media folder {media} does not exist: give a copy of the old "
+                               "site's wp-content/uploads folder.")
         importer = Importer(path=export, media_dir=media, max_megabytes=max_megabytes,
                             progress=None if quiet else self.report_post)
         try:
@@ -47,6 +51,12 @@ class Command(BaseCommand):
             f"Imported {summary.count('imported')} post(s) as drafts ({problems} with something to check), skipped "
             f"{summary.count('skipped')} already imported, {summary.count('failed')} failed, "
             f"{len(summary.unreadable)} unreadable." + (f" Not posts, left out: {others}." if others else ""))
+        left_out = [f"{count} {kind.replace('post_tag', 'tag')} link(s)" for kind, count in
+                    sorted(summary.terms_left_out.items())]
+        if summary.comments_left_out:
+            left_out.append(f"{summary.comments_left_out} comment(s)")
+        if left_out:
+            self.stdout.write("Not imported, as nothing here holds them: " + ", ".join(left_out) + ".")
         self.stdout.write(f"Took {time.perf_counter() - started:.1f} s; peak memory "
                           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB.")
         if not summary.results and summary.unreadable:
