@@ -241,6 +241,26 @@ def _links(soup: BeautifulSoup, notes: list[str]) -> None:
 
 
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+# An address typed in the text; the punctuation that ends a sentence is not part of it.
+_ADDRESS_IN_TEXT = re.compile(r"https?://[^\s<>\"]+?(?=[.,;:!?)\]]*(?:\s|$))")
+
+
+def _addresses_as_links(soup: BeautifulSoup) -> None:
+    """An address typed in the text becomes a link, so that escaping its characters for Markdown cannot break it."""
+    for text in list(soup.find_all(string=_ADDRESS_IN_TEXT)):
+        if type(text) is not NavigableString or text.find_parent(["a", "code", "pre"]) is not None:
+            continue
+        pieces, position = [], 0
+        for match in _ADDRESS_IN_TEXT.finditer(str(text)):
+            pieces.append(NavigableString(str(text)[position:match.start()]))
+            link = soup.new_tag("a", href=match[0])
+            link.string = match[0]
+            pieces.append(link)
+            position = match.end()
+        pieces.append(NavigableString(str(text)[position:]))
+        for piece in pieces:
+            text.insert_before(piece)
+        text.extract()
 
 
 def _simplify(soup: BeautifulSoup) -> None:
@@ -302,6 +322,7 @@ def to_markdown(content: str, *, place_picture: Callable[[PictureRequest], Place
     _remove_refused(soup, notes)
     _links(soup, notes)
     _simplify(soup)
+    _addresses_as_links(soup)
     _gather_loose(soup)
     claimed = remove_claims(soup)
     converter = _Markdown()

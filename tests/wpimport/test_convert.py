@@ -56,3 +56,10 @@ def test_picture_that_cannot_come_along_leaves_no_address_to_the_old_site():
                             place_picture=lambda request: None)
 
     assert converted.markdown == "Before after\n"
+
+
+def test_address_typed_in_the_text_stays_a_working_link():
+    converted = to_markdown("<p>Visit https://x.example/a_b?b=c&d=1. Or not.</p>", place_picture=place)
+
+    html = render_with_pictures(converted.markdown).html
+    assert '<a href="https://x.example/a_b?b=c&amp;d=1" rel="noopener noreferrer">https://x.example/a_b?b=c&amp;d=1</a>. Or not.' in html
