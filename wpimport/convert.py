@@ -267,8 +267,16 @@ def _simplify(soup: BeautifulSoup) -> None:
     for element in soup.find_all(_UNWRAP):
         element.unwrap()
     for figure in soup.find_all("figure"):
-        if figure.find("img") is None:
+        if len(figure.find_all("img")) != 1:  # an embed's wrapper, or a gallery of several pictures
             figure.unwrap()
+    for listing in soup.find_all(["ul", "ol"]):
+        items = listing.find_all("li", recursive=False)
+        if items and all(len(item.find_all("img")) == 1 and not item.get_text(strip=True) for item in items):
+            for item in items:  # a gallery's list: each picture a paragraph of its own, shown with its caption
+                paragraph = soup.new_tag("p")
+                paragraph.append(item.find("img").extract())
+                listing.insert_before(paragraph)
+            listing.decompose()
     for div in soup.find_all("div"):
         if div.find(_BLOCK):
             div.unwrap()

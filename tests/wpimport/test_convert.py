@@ -63,3 +63,16 @@ def test_address_typed_in_the_text_stays_a_working_link():
 
     html = render_with_pictures(converted.markdown).html
     assert '<a href="https://x.example/a_b?b=c&amp;d=1" rel="noopener noreferrer">https://x.example/a_b?b=c&amp;d=1</a>. Or not.' in html
+
+
+def test_gallery_block_becomes_its_pictures_with_their_captions():
+    content = ('<!-- wp:gallery --><figure class="wp-block-gallery"><ul class="blocks-gallery-grid">'
+               '<li class="blocks-gallery-item"><figure><img src="https://clinic.example/wp-content/uploads/a.jpg" '
+               'alt="Week one" class="wp-image-1"/><figcaption>Day 7</figcaption></figure></li>'
+               '<li class="blocks-gallery-item"><figure><img src="https://clinic.example/wp-content/uploads/b.jpg" '
+               'alt="Week two" class="wp-image-2"/></figure></li></ul></figure><!-- /wp:gallery -->')
+
+    converted = to_markdown(content, place_picture=place)
+
+    assert converted.markdown == '![Week one](image:7/acne.jpg "Day 7")\n\n![Week two](image:7/acne.jpg)\n'
+    assert converted.kept_html == []
