@@ -263,9 +263,10 @@ def _salvage(path: str) -> Iterator[tuple[str, Element | BrokenItem]]:
                     break
                 end = buffer.find(b"</item>", start.end())
                 if end < 0:
-                    if len(buffer) - start.start() > MAX_ITEM_BYTES:
+                    if not block or len(buffer) - start.start() > MAX_ITEM_BYTES:
                         yield "item", BrokenItem(line + buffer.count(b"\n", 0, start.start()), _guess_title(
-                            buffer[start.start():]), "the item has no end within 16 MB")
+                            buffer[start.start():]), "the item has no end" + (
+                                " (the file stops inside it)" if not block else " within 16 MB"))
                         line += buffer.count(b"\n", 0, start.end())
                         buffer = buffer[start.end():]
                         continue

@@ -150,3 +150,15 @@ def test_unknown_shortcodes_and_gallery_are_named_not_shown(tmp_path, run_import
     assert "contact-form" not in body and "gallery" not in body and "[sic]" in body.replace("\\", "")
     assert 'WordPress shortcode [contact-form-7] was removed: [contact-form-7 id="12" title="Booking"]' in out
     assert "A gallery of 2 picture(s) became the pictures one after another; 1 of them are not in the export." in out
+
+
+def test_export_cut_off_in_the_middle_keeps_every_whole_post(tmp_path, run_import):
+    text = exports.export(exports.post(1, "One", "Fine."), exports.post(2, "Two", "Also fine."),
+                          exports.post(3, "Three", "Cut off here"))
+    path = exports.write(tmp_path, text[:text.index("Cut off here")])
+
+    out, err = run_import(path)
+
+    assert set(Post.objects.values_list("slug", flat=True)) == {"one", "two"}
+    assert "('Three') could not be read: the item has no end (the file stops inside it)." in err
+    assert "Imported 2 post(s)" in out and "1 unreadable" in out
