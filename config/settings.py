@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "review",
     "editor",
     "public",
+    "wpimport",
 ]
 
 # django-axes refuses logins while an account or address is locked out; then Django's model backend,

@@ -5,7 +5,9 @@ a chain or a loop; `MovedAddressMiddleware` answers a 404 at an old address with
 """
 
 from django.db import transaction
-from django.http import HttpResponsePermanentRedirect
+from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from public.models import MovedAddress
 
@@ -25,6 +27,18 @@ def record_move(*, old_path: str, new_path: str) -> None:
 def moved_to(path: str) -> str | None:
     """Where an old address leads now, or None when it never moved."""
     return MovedAddress.objects.filter(old_path=path).values_list("new_path", flat=True).first()
+
+
+@require_safe
+def home(request):
+    """The site's root leads to the blog; with a query it may be an old address (WordPress's /?p=123), which
+    leads to where that page lives now. The root never answers 404, so the middleware cannot do this here."""
+    if request.GET:
+        post_id = request.GET.get("p", "")
+        new_path = moved_to(request.get_full_path()) or (moved_to(f"/?p={post_id}") if post_id.isdigit() else None)
+        if new_path:
+            return HttpResponsePermanentRedirect(new_path)
+    return HttpResponseRedirect(reverse("public:index"))
 
 
 class MovedAddressMiddleware:

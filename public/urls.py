@@ -3,9 +3,8 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 from django.views.decorators.http import require_safe
-from django.views.generic import RedirectView
 
-from public import verification, views
+from public import redirects, verification, views
 from public.feeds import LatestArticlesFeed
 from public.sitemaps import SITEMAPS
 
@@ -18,7 +17,7 @@ def public_view(view):
 
 app_name = "public"
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="public:index"), name="home"),
+    path("", redirects.home, name="home"),
     path("blog/", views.index, name="index"),
     path("blog/feed/", public_view(LatestArticlesFeed()), name="feed"),
     path("blog/<str:slug>/", views.article, name="article"),

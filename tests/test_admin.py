@@ -4,8 +4,9 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 
-PROJECT_APPS = ["content", "claims", "review", "public"]
-READ_ONLY = ["revision", "signature", "auditevent", "findingjustification", "workflow", "image", "attestation"]
+PROJECT_APPS = ["content", "claims", "review", "public", "wpimport"]
+READ_ONLY = ["revision", "signature", "auditevent", "findingjustification", "workflow", "image", "attestation",
+             "importedpost"]
 
 
 def test_every_model_of_the_project_is_registered_in_the_admin():

@@ -15,9 +15,12 @@ from review.states import EDITABLE_STATES, FROZEN_STATES, REOPEN_ON_EDIT_STATES
 
 @transaction.atomic
 def post_create(*, author, title: str, summary: str = "", body: str = "", slug: str = "",
-                hero: dict | None = None) -> Post:
-    """A new post with its first revision, in draft; `hero` is {"image": id, "alt": text} or None."""
-    if not author.has_perm("content.add_post"):
+                hero: dict | None = None, imported_from: str = "") -> Post:
+    """A new post with its first revision, in draft; `hero` is {"image": id, "alt": text} or None.
+
+    `imported_from` names where an operator's import (manage.py import_wordpress) found the post: its author
+    need not be able to write here yet (an account made inactive for them), and the audit records the import."""
+    if not imported_from and not author.has_perm("content.add_post"):
         raise PermissionDenied("You may not write posts.")
     content_services.check_body_size(body)
     slug = checked_slug(slug, title)
@@ -25,8 +28,9 @@ def post_create(*, author, title: str, summary: str = "", body: str = "", slug: 
     workflow = Workflow.objects.create(post=post)
     revision = content_services.revision_create(post=post, author=author, title=title, summary=summary, body=body,
                                                 **content_services.hero_fields(None, hero))
-    audit.record("create", actor=author, post=post, to_state=workflow.state, revision_hash=revision.content_hash,
-                 detail={"revision": revision.number})
+    audit.record("create", actor=None if imported_from else author, post=post, to_state=workflow.state,
+                 revision_hash=revision.content_hash,
+                 detail={"revision": revision.number, **({"imported_from": imported_from} if imported_from else {})})
     return post
 
 

@@ -8,7 +8,7 @@ import ast
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-APPS = ("config", "content", "claims", "review", "editor", "public")
+APPS = ("config", "content", "claims", "review", "editor", "public", "wpimport")
 
 
 def imported_apps(path: Path) -> set[str]:

@@ -400,8 +400,8 @@ def test_post_page_query_count_does_not_grow_with_revisions(client, post_in, aut
     client.force_login(author)
     client.get(post_url(post))
     # 8 (the user's permissions are two), plus the claims check: the admin's rule overrides and the
-    # justifications on the revision.
-    with django_assert_num_queries(10):
+    # justifications on the revision; plus whether the post was imported from WordPress (its notices).
+    with django_assert_num_queries(11):
         assert client.get(post_url(post)).status_code == 200
 
 
@@ -575,7 +575,8 @@ def test_post_page_query_count_for_a_publisher_does_not_grow_with_revisions(
     services.revision_sign(post, user=reviewer, password=PASSWORD, attested=True)
     client.force_login(publisher)
     client.get(post_url(post))
-    # 12 (the user's permissions are two), plus the claims check's rule overrides and justifications
-    with django_assert_num_queries(14):
+    # 12 (the user's permissions are two), plus the claims check's rule overrides and justifications, plus
+    # whether the post was imported from WordPress
+    with django_assert_num_queries(15):
         content = client.get(post_url(post)).content.decode()
     assert ">Publish</button>" in content
