@@ -12,10 +12,11 @@ from tests import factories
 
 # The session and the user, their permissions (two), the review policy, the version's signatures, the last signed
 # version, the comments, who had a hand in the post, whether this reviewer signed it, the claims check (the admin's
-# rule overrides, the justifications) and the Waiting count in the navigation.
-REVIEWER_QUERIES = 14
+# rule overrides, the justifications), what an import from WordPress left to do, and the Waiting count in the
+# navigation.
+REVIEWER_QUERIES = 15
 # A publisher reads no signature of their own and no Waiting count, and the reviewers they may assign it to.
-PUBLISHER_QUERIES = 13
+PUBLISHER_QUERIES = 14
 
 
 def page_queries(client, post):
