@@ -321,3 +321,18 @@ def test_an_edit_of_a_live_post_is_listed_by_the_version_under_review(reviewer_c
     [row] = response.context["rows"]
     assert row.words == post.current_revision.word_count == 200 and not row.rereview
     assert "<td>Yes</td>" in html  # its live version was signed
+
+
+def test_queue_waiting_lists_posts_with_the_earliest_due_date_first_and_marks_overdue(
+        reviewer_client, post_in, publisher):
+    first_in, due_soon, overdue = (post_in(State.IN_REVIEW, title=t) for t in ("Waited longest", "Due soon", "Overdue"))
+    _submitted(first_in, ago=timedelta(days=5))
+    services.post_set_due_date(due_soon, user=publisher, due_date=timezone.localdate() + timedelta(days=2))
+    services.post_set_due_date(overdue, user=publisher, due_date=timezone.localdate())
+    Workflow.objects.filter(post=overdue).update(due_date=timezone.localdate() - timedelta(days=1))
+
+    content = reviewer_client.get(QUEUE).content.decode()
+
+    assert content.index("Overdue</a>") < content.index("Due soon</a>") < content.index("Waited longest</a>")
+    assert "Overdue: was due" in content
+    assert content.count("Overdue: was due") == 1 and "Due by" in content
