@@ -24,6 +24,10 @@ class PostForm(forms.Form):
                                         help_text="Shown above the article. Upload pictures below.")
     hero_alt = forms.CharField(label="Hero alt text", max_length=300, required=False,
                                help_text="What the hero picture shows, for readers who cannot see it.")
+    note = forms.CharField(label="What I changed (optional)", required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text="Sent with the resubmission: the reviewer sees it beside the changes, "
+                                     "and it is kept in the audit trail.")
     # The revision the writer started from: saving over someone else's newer save is refused (409).
     base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -78,4 +82,52 @@ class ScheduleForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         error_messages={"required": "Choose the date and time to publish.",
                         "invalid": "Enter a date and time, for example 2026-11-23 09:00."},
+    )
+
+
+class DeskFilterForm(forms.Form):
+    """The desk's filters and sort, read from the address; a value that cannot be read is named next to its field."""
+
+    q = forms.CharField(label="Search titles", max_length=100, required=False,
+                        widget=forms.TextInput(attrs={"type": "search"}))
+    state = forms.ChoiceField(label="State", required=False)
+    author = forms.ModelChoiceField(label="Author", required=False, queryset=None, empty_label="Any author",
+                                    error_messages={"invalid_choice": "Choose an author from the list."})
+    reviewer = forms.ModelChoiceField(label="Reviewer", required=False, queryset=None, empty_label="Any reviewer",
+                                      error_messages={"invalid_choice": "Choose a reviewer from the list."})
+    changed_from = forms.DateField(label="Changed from", required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                   error_messages={"invalid": "Enter a date, for example 2026-11-23."})
+    changed_to = forms.DateField(label="Changed until", required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                 error_messages={"invalid": "Enter a date, for example 2026-11-23."})
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, states, authors, reviewers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", "Any state"), *states]
+        self.fields["author"].queryset = authors
+        self.fields["author"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+        self.fields["reviewer"].queryset = reviewers
+        self.fields["reviewer"].label_from_instance = lambda u: u.reviewer_profile.printed_name
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("changed_from"), data.get("changed_to")
+        if start and end and start > end:
+            self.add_error("changed_to", "Choose a date on or after “Changed from”.")
+        return data
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label="Your reply", widget=forms.Textarea(attrs={"rows": 3}),
+                           error_messages={"required": "Write a reply first."})
+
+
+class DueDateForm(forms.Form):
+    due_date = forms.DateField(
+        label="Review due by", required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="The reviewers' queue sorts by this date and marks the post overdue after it. Leave empty to clear.",
+        error_messages={"invalid": "Enter a date, for example 2026-11-23."},
     )

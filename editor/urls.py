@@ -14,4 +14,7 @@ urlpatterns = [
     path("posts/<int:pk>/edit/", views.post_edit, name="post_edit"),
     path("posts/<int:pk>/compare/", views.post_diff, name="post_diff"),
     path("posts/<int:pk>/actions/<slug:action>/", views.post_action, name="post_action"),
+    path("posts/<int:pk>/comments/<int:comment_pk>/reply/", views.comment_reply, name="comment_reply"),
+    path("posts/<int:pk>/comments/<int:comment_pk>/resolve/", views.comment_resolve, name="comment_resolve"),
+    path("posts/<int:pk>/due-date/", views.set_due_date, name="set_due_date"),
 ]

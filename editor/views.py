@@ -3,25 +3,29 @@
 import time
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from content.models import Post
 from content.services import check_body_size
 from editor import preview as writing_preview
 from editor import selectors
-from editor.forms import PostForm, ScheduleForm
+from editor.forms import DeskFilterForm, DueDateForm, PostForm, ReplyForm, ScheduleForm
 from claims import findings as claim_findings
 from review import messages as review_messages
 from review import diffing, rules, services
 from review.actions import EDITOR_ACTIONS, allowed_actions
 from review.anchoring import mark_quotes
 from review.forms import LoadedFor
+from review.models import Comment, Signature
+from review.selectors import review_line_preview
 from review.http import REFUSALS, message_for, status_for
 from review.states import REOPEN_ON_EDIT_STATES, WITH_REVIEWER_STATES, State
 
@@ -46,7 +50,13 @@ DONE_MESSAGES = {
     "unschedule": "The schedule is cancelled; the post is approved and waiting to be published.",
     "unpublish": "Unpublished. It is no longer on the public site.",
     "archive": "Archived.",
-    "restore": "Restored as a draft.",
+    "restore": "Restored.",
+}
+# Restoring ends in one of two states (review.rules.carries_current_signoffs decides which).
+RESTORED = {
+    State.APPROVED: "Restored as approved: the signed version is unchanged and its sign-off is current, "
+                    "so it can be published again.",
+    State.DRAFT: "Restored as a draft: it needs a new review before it can be published.",
 }
 
 def _require_editor(user):
@@ -68,20 +78,56 @@ def _get_post(request, pk) -> Post:
 @require_GET
 def dashboard(request):
     _require_editor(request.user)
-    state = request.GET.get("state", "")
-    if state not in State.values:
-        state = ""
-    query = request.GET.get("q", "").strip()[:100]
-    page = selectors.DeskPaginator(selectors.desk_posts(request.user, state=state, query=query),
-                                   selectors.PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    sees_all = rules.is_publisher(request.user)
+    filters = DeskFilterForm(request.GET, states=State.choices,
+                             authors=selectors.desk_authors(request.user) if sees_all else get_user_model().objects.none(),
+                             reviewers=selectors.desk_reviewers())
+    # A filter that cannot be read is named next to its field (400); the others still apply.
+    status = 200 if filters.is_valid() else 400
+    chosen = filters.cleaned_data
+    state = chosen.get("state") or ""
+    sort = chosen.get("sort") or selectors.DEFAULT_SORT
+    if sort.lstrip("-") not in selectors.SORTS:
+        sort = selectors.DEFAULT_SORT
+    ids = selectors.desk_posts(request.user, state=state, query=(chosen.get("q") or "").strip(),
+                               author=chosen.get("author"), reviewer=chosen.get("reviewer"),
+                               changed_from=chosen.get("changed_from"), changed_to=chosen.get("changed_to"), sort=sort)
+    page = selectors.DeskPaginator(ids, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     for post in page.object_list:
         post.holder = selectors.holder(post)
+        post.new_version_in_progress = post.is_live and post.workflow.state != State.PUBLISHED
+    filtered = any(chosen.get(name) for name in ("q", "state", "author", "reviewer", "changed_from", "changed_to"))
     return render(request, "editor/dashboard.html", {
-        "page": page, "state": state, "query": query, "states": State.choices,
-        "sees_all": request.user.has_perm("review.publish_post"),
-    })
+        "page": page, "filters": filters, "filtered": filtered, "sort": sort,
+        "columns": _desk_columns(sort, sees_all),
+        "sees_all": sees_all,
+        "ready_to_publish": _ready_to_publish(request.user),
+    }, status=status)
+
+
+def _desk_columns(sort: str, sees_all: bool) -> list[dict]:
+    """The desk's column headings: each sortable one links to its sort, the other way round when it is the current one."""
+    columns = [("title", "Title"), ("state", "State"), ("changed", "Last change"), (None, "With"),
+               ("comments", "Open comments"), ("due", "Review due")]
+    if sees_all:
+        columns.append(("author", "Author"))
+    current, descending = sort.lstrip("-"), sort.startswith("-")
+    shown = []
+    for key, label in columns:
+        active = key == current
+        shown.append({
+            "key": key, "label": label, "active": active,
+            "aria_sort": ("descending" if descending else "ascending") if active else None,
+            "next": (key if descending else f"-{key}") if active else key,
+        })
+    return shown
+
+
+def _ready_to_publish(user) -> list:
+    """The publisher's in-app notice: approved posts waiting for them (`rules.publishable`), oldest approval first."""
+    if not rules.is_publisher(user):
+        return []
+    return list(rules.publishable(user).select_related("post__current_revision").order_by("changed_at")[:10])
 
 
 @login_required
@@ -186,10 +232,11 @@ def _submit_after_save(request, post, form):
     post.refresh_from_db()
     post.workflow.refresh_from_db()
     name = _send_action(post.workflow)
+    extra = {"note": form.cleaned_data.get("note", "")} if name == "resubmit" else {}
     try:
         ACTION_SERVICES[name](post, user=request.user, expected_state=post.workflow.state,
                               expected_revision=post.current_revision_id,
-                              justifications=posted_justifications(request))
+                              justifications=posted_justifications(request), **extra)
     except services.SubmitBlocked as exc:
         post.refresh_from_db()
         data = request.POST.copy()
@@ -200,13 +247,22 @@ def _submit_after_save(request, post, form):
         form.add_error(None, str(exc))
         return _render_writing(request, form, post=post, status=400, blocked=exc.findings)
     except REFUSALS as exc:
+        if _field_errors(exc):  # an empty body, a note too long: said next to its field, with the text as typed
+            post.refresh_from_db()
+            data = request.POST.copy()
+            data["base_revision"] = str(post.current_revision_id)
+            form = PostForm(data, initial=form.initial, slug_locked=post.first_published_at is not None,
+                            pictures=form.pictures)
+            form.is_valid()
+            form.add_service_errors(exc)
+            return _render_writing(request, form, post=post, status=status_for(exc), saved_not_sent=True)
         messages.error(request, f"Your text is saved, but it was not submitted: {message_for(exc)}")
         return redirect("editor:post_edit", pk=post.pk)
     messages.success(request, DONE_MESSAGES[name])
     return redirect("editor:post", pk=post.pk)
 
 
-def _render_writing(request, form, *, post, status, blocked=()):
+def _render_writing(request, form, *, post, status, blocked=(), saved_not_sent=False):
     shown = writing_preview.build(
         title=form["title"].value() or "", summary=form["summary"].value() or "", body=form["body"].value() or "",
         hero_id=form["hero_image"].value(), hero_alt=form["hero_alt"].value() or "", post=post,
@@ -218,6 +274,10 @@ def _render_writing(request, form, *, post, status, blocked=()):
         "reopens": post is not None and post.workflow.state in REOPEN_ON_EDIT_STATES,
         "is_live": post is not None and post.is_live,
         "can_submit": post is None or rules.may_edit(post.workflow, request.user),
+        # The reviewers' comments beside the text while it is being revised (answered on the post's page).
+        "thread": selectors.post_comments(post) if post is not None else [],
+        "asks_note": post is not None and post.workflow.state == State.CHANGES_REQUESTED,
+        "saved_not_sent": saved_not_sent,
     }, status=status)
 
 
@@ -265,32 +325,48 @@ def post_detail(request, pk):
     return _render_post(request, post)
 
 
-def _render_post(request, post, *, error: str = "", status: int = 200, schedule_form=None, blocked=()):
+def _render_post(request, post, *, error: str = "", status: int = 200, schedule_form=None, blocked=(),
+                 field_errors=None, due_form=None, reply_forms=None):
     workflow = post.workflow
+    user = request.user
     history = selectors.post_history(post)
     revision = post.current_revision
     claims_found = claim_findings.revision_findings(revision)
     open_quotes = [c.quote_exact for c in history.comments if c.quote_exact]
     article, found = mark_quotes(revision.html, open_quotes)
-    actions = allowed_actions(workflow, request.user)
+    actions = allowed_actions(workflow, user)
     for event in history.events:
         event.words = review_messages.action_words(event.action)
         event.to_label = State(event.to_state).label if event.to_state in State.values else ""
+    reply_forms = reply_forms or {}
+    for comment in history.comments:
+        comment.reply_form = reply_forms.get(comment.pk) or ReplyForm(prefix=f"reply-{comment.pk}")
+    publishing = "publish" in actions or "schedule" in actions
     return render(request, "editor/post.html", {
         "post": post, "workflow": workflow, "revision": revision, "article": article,
         "history": history, "found_quotes": found,
         "actions": [(name, EDITOR_ACTIONS[name]) for name in actions if name != "schedule"],
         "can_schedule": "schedule" in actions,
         "schedule_form": schedule_form or ScheduleForm(),
-        "can_edit": rules.may_edit(workflow, request.user),
+        "can_edit": rules.may_edit(workflow, user),
+        "can_comment": rules.may_comment(workflow, user),
         "with_reviewer": workflow.state in WITH_REVIEWER_STATES,
         "send_action": _send_action(workflow), "send_label": EDITOR_ACTIONS[_send_action(workflow)],
-        "error": error,
+        "error": error, "field_errors": field_errors or {}, "typed": request.POST,
         "live_differs": post.live_differs_from_working_copy,
         "words": revision.word_count, "minutes": selectors.reading_minutes(revision.word_count),
         "findings": claims_found, "blocked": blocked,
         "finding_rows": claim_findings.rows(claims_found, justified=claim_findings.justifications_by_key(revision),
                                             typed=posted_justifications(request), blocked=blocked),
+        "open_comments": sum(1 for c in history.comments if c.is_open),
+        "resubmit_note": services.resubmit_note(post) if workflow.state == State.IN_REVIEW else "",
+        # Beside Publish: who signed, with what credentials, and the review line as readers will see it.
+        "signatures": Signature.objects.valid_for(revision) if publishing else [],
+        "review_line": review_line_preview(post) if publishing else None,
+        "publishing": publishing,
+        "can_set_due": rules.may_set_due_date(workflow, user),
+        "due_form": due_form or DueDateForm(initial={"due_date": workflow.due_date}),
+        "unpublish_reason_max": services.UNPUBLISH_REASON_MAX_CHARS,
     }, status=status)
 
 
@@ -319,6 +395,10 @@ def post_action(request, pk, action):
         kwargs["when"] = schedule_form.cleaned_data["when"]
     if action in ("submit", "resubmit"):
         kwargs["justifications"] = posted_justifications(request)
+    if action == "resubmit":
+        kwargs["note"] = request.POST.get("note", "")
+    if action == "unpublish":
+        kwargs["reason"] = request.POST.get("reason", "")
     try:
         ACTION_SERVICES[action](post, user=request.user, **kwargs)
     except services.SubmitBlocked as exc:
@@ -329,11 +409,82 @@ def post_action(request, pk, action):
             schedule_form.add_error("when", exc.error_dict["when"])
         post = _get_post(request, pk)
         return _render_post(request, post, error=message_for(exc), status=status_for(exc),
-                            schedule_form=schedule_form)
+                            schedule_form=schedule_form, field_errors=_field_errors(exc))
     if action == "schedule":
         messages.success(request, f"Scheduled to publish on {kwargs['when']:%d %b %Y at %H:%M}.")
+    elif action == "restore":
+        post.workflow.refresh_from_db()
+        messages.success(request, RESTORED[post.workflow.state])
     else:
         messages.success(request, DONE_MESSAGES[action])
+    return redirect("editor:post", pk=post.pk)
+
+
+def _field_errors(exc: Exception) -> dict[str, list[str]]:
+    """A service's field errors by field name ("reason", "note", "body"), to show next to the field they concern."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        return {field: [m for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}
+    return {}
+
+
+def _get_comment(post, comment_pk) -> Comment:
+    return get_object_or_404(Comment, pk=comment_pk, post=post)
+
+
+@login_required
+@require_POST
+def comment_reply(request, pk, comment_pk):
+    """The writer (or a publisher) answers a reviewer's comment, and may resolve it in the same step."""
+    post = _get_post(request, pk)
+    comment = _get_comment(post, comment_pk)
+    form = ReplyForm(request.POST, prefix=f"reply-{comment.pk}")
+    resolve = request.POST.get("resolve") == "1"
+    if not form.is_valid():
+        return _render_post(request, post, status=400, reply_forms={comment.pk: form})
+    try:
+        services.comment_reply(comment, user=request.user, body=form.cleaned_data["body"], resolve=resolve)
+    except REFUSALS as exc:
+        form.add_error("body" if "body" in _field_errors(exc) else None, message_for(exc))
+        return _render_post(request, post, status=status_for(exc), reply_forms={comment.pk: form})
+    messages.success(request, "Your reply was added and the comment is resolved." if resolve
+                     else "Your reply was added.")
+    return redirect(f"{reverse('editor:post', args=[post.pk])}#comment-{comment.pk}")
+
+
+@login_required
+@require_POST
+def comment_resolve(request, pk, comment_pk):
+    post = _get_post(request, pk)
+    comment = _get_comment(post, comment_pk)
+    try:
+        services.comment_resolve(comment, user=request.user)
+    except REFUSALS as exc:
+        return _render_post(request, post, error=message_for(exc), status=status_for(exc))
+    messages.success(request, "The comment is resolved.")
+    return redirect(f"{reverse('editor:post', args=[post.pk])}#comment-{comment.pk}")
+
+
+@login_required
+@require_POST
+def set_due_date(request, pk):
+    """A publisher sets the date by which a post in review should be reviewed."""
+    post = _get_post(request, pk)
+    if not rules.may_set_due_date(post.workflow, request.user):
+        raise PermissionDenied(review_messages.not_permitted("set the review date of"))
+    form = DueDateForm(request.POST)
+    loaded = LoadedFor(request.POST)
+    if not (form.is_valid() and loaded.is_valid()):
+        return _render_post(request, post, status=400, due_form=form)
+    try:
+        services.post_set_due_date(post, user=request.user, due_date=form.cleaned_data["due_date"],
+                                   **loaded.loaded_for())
+    except REFUSALS as exc:
+        for field, errors in _field_errors(exc).items():
+            form.add_error(field if field in form.fields else None, errors)
+        return _render_post(request, post, status=status_for(exc), due_form=form,
+                            error="" if _field_errors(exc) else message_for(exc))
+    due = form.cleaned_data["due_date"]
+    messages.success(request, f"The review is due by {due:%-d %b %Y}." if due else "The due date is cleared.")
     return redirect("editor:post", pk=post.pk)
 
 

@@ -2,13 +2,18 @@
 
 from axes import admin as axes_admin
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.utils.html import format_html, format_html_join
 
 from content.admin import ReadOnlyAdmin
 from review import lockouts
+from review.admin_forms import AddDoctorForm, accounts_without_profile
 from review.models import (
-    Attestation, AuditEvent, Comment, ReviewerProfile, ReviewPolicy, Signature, Workflow,
+    Attestation, AuditEvent, Comment, CommentReply, ReviewerProfile, ReviewPolicy, Signature, Workflow,
 )
+from review.states import Meaning
 
 
 @admin.register(ReviewerProfile)
@@ -17,14 +22,78 @@ class ReviewerProfileAdmin(admin.ModelAdmin):
     list_filter = ["is_active", "meaning"]
     search_fields = ["display_name", "registration_number", "user__username"]
     prepopulated_fields = {"slug": ["display_name"]}
+    # "Add a doctor": the account, the reviewer group and the profile in one form (review.admin_forms).
+    add_fieldsets = [
+        ("Account", {"fields": ["account", "username", "first_name", "last_name", "email", "password"],
+                     "description": "Choose an existing account, or create one. Either way it joins the "
+                                    "Medical reviewer group."}),
+        ("Reviewer profile", {"fields": ["honorific", "display_name", "credentials", "registration_number",
+                                         "registering_body", "verified_until", "specialty", "bio", "slug",
+                                         "meaning"]}),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        return self.add_fieldsets if obj is None else super().get_fieldsets(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = AddDoctorForm
+            kwargs["fields"] = None
+        return super().get_form(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Changing a profile's account offers only accounts that have none (and its own).
+        if db_field.name == "user":
+            profile_pk = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = accounts_without_profile() | get_user_model().objects.filter(
+                reviewer_profile__pk=profile_pk)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return super().add_view(request, form_url, {"title": "Add a doctor", **(extra_context or {})})
 
 
 @admin.register(ReviewPolicy)
 class ReviewPolicyAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "medical_signoffs", "compliance_signoffs", "rereview_days"]
+    list_display = ["__str__", "signoffs_in_force", "rereview_days_in_force"]
+    readonly_fields = ["in_force"]
+    fields = ["in_force", "medical_signoffs", "compliance_signoffs", "rereview_days", "checklist"]
 
     def has_add_permission(self, request):
         return not ReviewPolicy.objects.exists()
+
+    def get_form(self, request, obj=None, **kwargs):
+        """Each field says what applies when it is left blank: the setting's default."""
+        form = super().get_form(request, obj, **kwargs)
+        defaults = settings.REVIEW_POLICY
+        required = defaults["REQUIRED_SIGNOFFS"]
+        blank = "Blank keeps the default: {}."
+        form.base_fields["medical_signoffs"].help_text = blank.format(required.get(Meaning.MEDICAL, 0))
+        form.base_fields["compliance_signoffs"].help_text = blank.format(required.get(Meaning.COMPLIANCE, 0))
+        form.base_fields["rereview_days"].help_text = blank.format(f"{defaults['REREVIEW_DAYS']} days")
+        return form
+
+    @admin.display(description="In force now")
+    def in_force(self, obj=None):
+        """The policy the workflow applies at this moment (ReviewPolicy.current): overrides and defaults together."""
+        policy = ReviewPolicy.current()
+        signoffs = ", ".join(f"{count} × {Meaning(meaning).label}" for meaning, count in policy.required_signoffs.items())
+        return format_html(
+            "<p>Sign-offs each version needs: <strong>{}</strong></p>"
+            "<p>A sign-off stays current for <strong>{} days</strong>.</p>"
+            "<p>Checklist before signing:</p><ul>{}</ul>",
+            signoffs or "none", policy.rereview_days,
+            format_html_join("", "<li>{}</li>", ((item,) for item in policy.checklist)),
+        )
+
+    @admin.display(description="Sign-offs in force")
+    def signoffs_in_force(self, obj):
+        policy = ReviewPolicy.current()
+        return ", ".join(f"{count} × {Meaning(meaning).label}" for meaning, count in policy.required_signoffs.items())
+
+    @admin.display(description="Re-review after (days)")
+    def rereview_days_in_force(self, obj):
+        return ReviewPolicy.current().rereview_days
 
 
 @admin.register(Workflow)
@@ -51,6 +120,13 @@ class CommentAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "post", "author", "created_at", "resolved_at"]
     list_select_related = ["post__current_revision", "author"]
     readonly_fields = [f.name for f in Comment._meta.fields]
+
+
+@admin.register(CommentReply)
+class CommentReplyAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "comment", "author", "created_at"]
+    list_select_related = ["comment", "author"]
+    readonly_fields = [f.name for f in CommentReply._meta.fields]
 
 
 @admin.register(AuditEvent)

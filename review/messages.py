@@ -26,6 +26,8 @@ ACTION_WORDS = {
     "justify": "justified wording the claims check blocks",
     "comment": "commented",
     "comment_resolved": "resolved a comment",
+    "comment_reply": "replied to a comment",
+    "set_due_date": "set the date the review is due",
     "sign_failed": "tried to sign with a wrong password",
     "signing_locked": "was locked out of signing",
     "rereview_due": "re-review became due",
@@ -141,3 +143,7 @@ ALREADY_SIGNED = "You have already signed this version. It is waiting for the ot
 
 def cannot_sign(workflow) -> str:
     return f"A post that is {workflow.get_state_display().lower()} cannot be signed."
+EMPTY_BODY = "The body has no words yet. Write the article before sending it for review."
+SAY_WHY_UNPUBLISH = "Say why the post comes off the site; the reason is kept in the audit trail and sent to the author."
+NOTE_TOO_LONG = "Keep the note under {limit:,} characters."
+DUE_DATE_PAST = "Choose today or a later date."

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from content.models import ImmutableModel, ImmutableQuerySet, Post, Revision
 from review import keyring, rules, signing
@@ -24,9 +24,13 @@ class ReviewerProfile(models.Model):
     honorific = models.CharField(max_length=20, blank=True, help_text='For example "Dr." or "A/Prof."')
     display_name = models.CharField(max_length=120, help_text="The name as readers see it, without honorific.")
     credentials = models.CharField(max_length=200, help_text='For example "MBBS (Singapore), MRCP (UK)"')
-    registration_number = models.CharField(max_length=60)
+    # Unique: two profiles with one number would let one doctor's registration vouch for another account.
+    registration_number = models.CharField(
+        max_length=60, unique=True,
+        error_messages={"unique": "Another reviewer profile already has this registration number."})
     registering_body = models.CharField(max_length=120, blank=True, default="Singapore Medical Council")
-    verified_until = models.DateField(null=True, blank=True, help_text="Registration checked as valid until this date.")
+    # Required in forms (a doctor whose registration nobody checked cannot sign); null only for older rows.
+    verified_until = models.DateField(null=True, help_text="Registration checked as valid until this date.")
     specialty = models.CharField(max_length=120, blank=True)
     bio = models.TextField(blank=True)
     slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
@@ -108,7 +112,8 @@ class ReviewPolicy(models.Model):
 
 class SignatureQuerySet(ImmutableQuerySet):
     def valid_for(self, revision: Revision) -> list["Signature"]:
-        return [s for s in self.filter(revision=revision).select_related("signer") if signing.is_valid(s, revision)]
+        return [s for s in self.filter(revision=revision).select_related("signer", "reviewer")
+                if signing.is_valid(s, revision)]
 
 
 class Signature(ImmutableModel):
@@ -205,6 +210,8 @@ class Workflow(ConcurrentTransitionMixin, models.Model):
     review_due_at = models.DateTimeField(null=True, blank=True)
     # When the scheduler announced that the review is due (each due period once).
     rereview_flagged_at = models.DateTimeField(null=True, blank=True)
+    # The publisher's date by which the review should be done; the queue sorts by it and marks it overdue.
+    due_date = models.DateField(null=True, blank=True)
 
     class Meta:
         permissions = [
@@ -220,6 +227,8 @@ class Workflow(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["state", "review_due_at", "post"], name="workflow_review_due_post_idx"),
             # The editor's desk: every post, the latest change first.
             models.Index(fields=["changed_at", "post"], name="workflow_desk_idx"),
+            # The queue's Waiting tab: posts in review, the earliest due date first, then the longest waiting.
+            models.Index(fields=["state", "due_date", "submitted_at"], name="workflow_due_idx"),
         ]
 
     def __str__(self):
@@ -298,9 +307,12 @@ class Workflow(ConcurrentTransitionMixin, models.Model):
     def archive(self):
         self.assignee = None
 
-    @transition(field=state, source=State.ARCHIVED, target=State.DRAFT, permission=rules.publishes)
+    # Back to Approved when the working copy still carries every sign-off, valid and current: the signed
+    # words did not change, so nobody needs to sign them again; otherwise a draft that goes through review.
+    @transition(field=state, source=State.ARCHIVED, target=RETURN_VALUE(State.APPROVED, State.DRAFT),
+                permission=rules.publishes)
     def restore(self):
-        pass
+        return State.APPROVED if rules.carries_current_signoffs(self) else State.DRAFT
 
     def _go_live(self):
         now = timezone.now()
@@ -338,6 +350,22 @@ class Comment(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+
+class CommentReply(models.Model):
+    """An answer in a comment's thread, by the post's writer, a publisher or a reviewer; it moves with its comment."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "comment replies"
+
+    def __str__(self):
+        return self.body[:60]
 
 
 class AuditEvent(ImmutableModel):

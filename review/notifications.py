@@ -24,6 +24,7 @@ SUBJECTS = {
     "publish_scheduled": "Published on schedule: {title}",
     "rereview_due": "Re-review due: {title}",
     "assign": "Assigned to you for review: {title}",
+    "unpublish": "Taken off the site: {title}",
 }
 
 # Who acts next on the email's news: reviewers open the review page, authors their editor.
@@ -47,10 +48,19 @@ def recipients(action: str, workflow) -> list[str]:
         return [workflow.assignee.email] if workflow.assignee_id and workflow.assignee.email else []
     if action in {"submit", "resubmit", "rereview_due"}:
         return reviewer_emails(workflow)
-    if action in {"request_changes", "approve", "publish", "publish_scheduled"}:
+    if action in {"request_changes", "approve", "publish", "publish_scheduled", "unpublish"}:
         email = workflow.post.author.email
-        return [email] if email else []
+        to = [email] if email else []
+        if action == "approve":  # the publisher acts next
+            to += [e for e in publisher_emails() if e not in to]
+        return to
     return []
+
+
+def publisher_emails() -> list[str]:
+    from review import rules
+
+    return list(rules.publishers().exclude(email="").values_list("email", flat=True))
 
 
 def queue(action: str, *, workflow, actor) -> None:
@@ -85,6 +95,9 @@ def _details(action: str, workflow, actor) -> dict:
         return {"comment": comment}
     if action == "approve":
         return {"signatures": Signature.objects.valid_for(post.current_revision)}
+    if action == "unpublish":
+        event = post.audit_events.filter(action="unpublish").order_by("-seq").values("detail").first()
+        return {"reason": (event or {}).get("detail", {}).get("reason", "")}
     if action == "rereview_due" and post.live_revision_id:
         return {"signatures": Signature.objects.valid_for(post.live_revision)}
     return {}

@@ -44,15 +44,20 @@ def not_involved(user):
     return Workflow.objects.exclude(rules.involved_q(user))
 
 
+# Posts with a due date (set by a publisher) first, the earliest due first; then the longest waiting
+# (`workflow_due_idx`).
+BY_DUE_DATE = (F("due_date").asc(nulls_last=True), "submitted_at", "pk")
+
+
 def waiting(user, *, among=None):
-    """Posts in review the user had no hand in, the longest-waiting first. `among`: `not_involved(user)`, when the
-    caller has built it already."""
+    """Posts in review the user had no hand in, the earliest due date first, then the longest-waiting. `among`:
+    `not_involved(user)`, when the caller has built it already."""
     among = not_involved(user) if among is None else among
-    return among.filter(state=State.IN_REVIEW).order_by("submitted_at", "pk")
+    return among.filter(state=State.IN_REVIEW).order_by(*BY_DUE_DATE)
 
 
 def assigned_to(user, now=None):
-    return Workflow.objects.filter(rules.waits_for_reviewer_q(now), assignee=user).order_by("submitted_at", "pk")
+    return Workflow.objects.filter(rules.waits_for_reviewer_q(now), assignee=user).order_by(*BY_DUE_DATE)
 
 
 def rereview_due(user, now=None):
@@ -137,7 +142,8 @@ def with_details(workflows, user, now=None):
                                              reviewer__verified_until__lt=timezone.localdate())
     return workflows.annotate(reviewed_before=Exists(reviewed_before), can_claim=Exists(claimable),
                               signer_lapsed=Exists(signer_lapsed)).values(
-        "pk", "post_id", "state", "submitted_at", "review_due_at", "assignee_id", "reviewed_before", "can_claim",
+        "pk", "post_id", "state", "submitted_at", "review_due_at", "due_date", "assignee_id", "reviewed_before",
+        "can_claim",
         "signer_lapsed",
         author_id=F("post__author_id"), live_revision_id=F("post__live_revision_id"),
         current_revision_id=F("post__current_revision_id"),
@@ -189,7 +195,9 @@ class Row:
     rereview: bool
     signer_lapsed: bool  # a signer's registration has lapsed (a reason the review may be due)
     can_claim: bool
-    eligible_reviewers: tuple = ()  # for a publisher's assign menu: (user id, printed name)
+    eligible_reviewers: tuple = ()
+    due_text: str = ""  # the publisher's due date for the review, if any
+    overdue: bool = False  # for a publisher's assign menu: (user id, printed name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,5 +257,7 @@ def present(tab: str, found: list[dict], user, now: datetime, *, reviewers=None)
             signer_lapsed=w["signer_lapsed"], can_claim=w["can_claim"],
             eligible_reviewers=tuple((r.pk, r.reviewer_profile.printed_name) for r in reviewers or ()
                                      if r.pk not in involved.get(w["post_id"], ())),
+            due_text=date_format(w["due_date"], "j M Y") if w["due_date"] else "",
+            overdue=w["due_date"] is not None and w["due_date"] < timezone.localdate(now),
         ))
     return shown

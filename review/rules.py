@@ -35,6 +35,13 @@ def is_writer(user) -> bool:
     return is_active_user(user) and user.has_perm("content.add_post")
 
 
+def publishers():
+    """Every active user who may publish (`is_publisher` for each of them): who hears that a post is approved."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.with_perm("review.publish_post", is_active=True, backend="config.auth.Backend")
+
+
 def uses_editor(user) -> bool:
     return is_writer(user) or is_publisher(user)
 
@@ -102,6 +109,22 @@ def rereview_due_parts(now: datetime | None = None) -> tuple[Q, Q]:
     now = now or timezone.now()
     live = Q(state=State.PUBLISHED, post__live_revision__isnull=False)
     return live & Q(review_due_at__isnull=True), live & Q(review_due_at__lte=now)
+
+
+def carries_current_signoffs(workflow, now: datetime | None = None) -> bool:
+    """The working copy carries every sign-off the policy asks for, each valid and still current (`sign_off_current_until`):
+    what a restored post needs to go back to Approved rather than to a draft. A condition of the state machine,
+    not a permission, so it has no queryset twin."""
+    from review.models import ReviewPolicy, Signature, signoffs_missing
+
+    revision = workflow.post.current_revision
+    if revision is None:
+        return False
+    now = now or timezone.now()
+    policy = ReviewPolicy.current()
+    current = [s for s in Signature.objects.valid_for(revision)
+               if sign_off_current_until(s.signed_at, s.reviewer.verified_until, policy.rereview_days) > now]
+    return not signoffs_missing(revision, policy, signatures=current)
 
 
 def waits_for_reviewer(workflow, now=None) -> bool:
@@ -269,6 +292,15 @@ def publishes(workflow, user) -> bool:
     """The state machine's permission for a publisher's transitions (publish, schedule, unpublish, archive,
     restore); their source states and conditions are the machine's own."""
     return is_publisher(user)
+
+
+def may_set_due_date(workflow, user, now=None) -> bool:
+    """Publishers give a post that waits for a reviewer a date by which its review should be done."""
+    return may_assign(workflow, user, now)
+
+
+def due_date_settable(user, now=None) -> QuerySet:
+    return assignable(user, now)
 
 
 def may_publish(workflow, user) -> bool:

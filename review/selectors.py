@@ -146,6 +146,20 @@ def public_post(slug: str) -> tuple[Post, PublicReview] | None:
     return None
 
 
+def review_line_preview(post: Post) -> PublicReview | None:
+    """The review line the post will carry once its working copy is published (shown to the publisher beside
+    Publish): the newest valid medical sign-off of that copy, by the same rule as `public_post`; None if none."""
+    revision = post.current_revision
+    if revision is None:
+        return None
+    signatures = (Signature.objects.filter(revision=revision, meaning=PUBLIC_MEANING).select_related("reviewer")
+                  .order_by("-signed_at", "-pk"))
+    for signature in signatures:
+        if signing.is_valid(signature, revision):
+            return _review(signature, post, display_policy())
+    return None
+
+
 def public_posts() -> QuerySet[Post]:
     """Live posts that have a medical signature recorded against the live revision's hash, newest
     publication first (the order of every public list, along `post_first_published_idx`).

@@ -97,7 +97,7 @@ def make_post(*, author, state=State.DRAFT, reviewer=None, publisher=None, title
         return refresh(post)
     services.post_publish(post, user=publisher)
     if state == State.ARCHIVED:
-        services.post_unpublish(post, user=publisher)
+        services.post_unpublish(post, user=publisher, reason="Taken down while the clinic checks the prices.")
     return refresh(post)
 
 

@@ -228,6 +228,26 @@ EXPECTED: dict[str, list[Case]] = {
              kwargs=action_kwargs(State.DRAFT, "submit"), data=lambda world, role: {"expected_state": "approved"}),
         Case("POST", answers(404), "no such action", kwargs=action_kwargs(State.DRAFT, "explode")),
     ],
+    # Answering a comment: whoever may comment on the post (its writers, publishers, and reviewers while it is theirs).
+    "editor:comment_reply": [
+        Case("GET", answers(405), kwargs=comment_kwargs),
+        Case("POST", answers(MOVED, other_author=403), kwargs=comment_kwargs,
+             data=lambda world, role: {f"reply-{comment_kwargs(world, role)['comment_pk']}-body": "Source added."}),
+        Case("POST", answers(400, other_author=403), "empty", kwargs=comment_kwargs),
+        Case("POST", answers(404, other_author=403), "no such comment",
+             kwargs=lambda world, role: {"pk": world.post(State.IN_REVIEW, role).pk, "comment_pk": 999_999}),
+    ],
+    "editor:comment_resolve": [
+        Case("GET", answers(405), kwargs=comment_kwargs),
+        Case("POST", answers(MOVED, other_author=403), kwargs=comment_kwargs),
+    ],
+    "editor:set_due_date": [
+        Case("GET", answers(405), kwargs=post_pk(State.IN_REVIEW)),
+        Case("POST", answers(403, publisher=MOVED, admin=MOVED), kwargs=post_pk(State.IN_REVIEW),
+             data=lambda world, role: {"due_date": "2099-01-31", "expected_state": State.IN_REVIEW}),
+        Case("POST", answers(403, publisher=400, admin=400), "not a date", kwargs=post_pk(State.IN_REVIEW),
+             data=lambda world, role: {"due_date": "soon"}),
+    ],
     # --- the review app
     "review:queue": [
         Case("GET", answers(403, reviewer=200, author_reviewer=200)),

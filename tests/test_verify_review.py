@@ -137,7 +137,7 @@ def test_verify_review_fails_a_review_that_lapsed(article, reviewer):
 
 def test_verify_review_fails_an_unpublished_article(article, publisher):
     post, url = article
-    services.post_unpublish(post, user=publisher)
+    services.post_unpublish(post, user=publisher, reason="Taken down while the clinic checks the prices.")
 
     code, output = verify(url)
 

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from review import anchoring, audit, messages, rules
-from review.models import Comment
+from review.models import Comment, CommentReply
 from review.services.transitions import check_current, lock
 
 COMMENT_MAX_CHARS = 5000
@@ -100,3 +100,20 @@ def comment_resolve(comment: Comment, *, user) -> Comment:
     comment.save(update_fields=["resolved_at", "resolved_by"])
     audit.record("comment_resolved", actor=user, post=comment.post, detail={"comment_id": comment.pk})
     return comment
+
+
+@transaction.atomic
+def comment_reply(comment: Comment, *, user, body: str, resolve: bool = False) -> CommentReply:
+    """Answer in a comment's thread (whoever may comment on the post); `resolve` also marks it dealt with."""
+    comment = Comment.objects.select_for_update(of=("self",)).select_related("post").get(pk=comment.pk)
+    if not (body or "").strip():
+        raise ValidationError({"body": messages.EMPTY_COMMENT})
+    check_comment_length(body)
+    if not rules.may_comment(comment.post.workflow, user):
+        raise PermissionDenied(messages.MAY_NOT_COMMENT)
+    reply = CommentReply.objects.create(comment=comment, author=user, body=body.strip())
+    audit.record("comment_reply", actor=user, post=comment.post,
+                 detail={"comment_id": comment.pk, "reply_id": reply.pk})
+    if resolve:
+        comment_resolve(comment, user=user)
+    return reply

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from claims.models import FindingJustification
-from content.models import Post
+from content.models import Post, word_count
 from review import audit, findings, messages, notifications
 from review.models import Workflow
 from review.services.errors import StaleAction, SubmitBlocked, WorkflowError
@@ -122,17 +122,52 @@ def claims_gate(user, justifications: dict[str, str] | None):
     return gate
 
 
+def submission_gate(user, justifications: dict[str, str] | None):
+    """A `during` step for submit and resubmit: a body with no words is refused next to Body, before any
+    reviewer is told; then the claims check's gate."""
+    claims = claims_gate(user, justifications)
+
+    def gate(workflow: Workflow):
+        if not word_count(workflow.post.current_revision.body):
+            raise ValidationError({"body": messages.EMPTY_BODY})
+        return claims(workflow)
+
+    return gate
+
+
+# What the writer says they changed when resubmitting; kept in the resubmit audit event (`resubmit_note`).
+NOTE_MAX_CHARS = 2000
+
+
 def post_submit(post, *, user, expected_state=None, expected_revision=None,
                 justifications: dict[str, str] | None = None):
     """Send a draft to the reviewers; `justifications` maps finding keys (review.findings) to the writer's reasons."""
     return transition_post(post, "submit", user=user, expected_state=expected_state,
-                           expected_revision=expected_revision, during=claims_gate(user, justifications))
+                           expected_revision=expected_revision, during=submission_gate(user, justifications))
 
 
 def post_resubmit(post, *, user, expected_state=None, expected_revision=None,
-                  justifications: dict[str, str] | None = None):
+                  justifications: dict[str, str] | None = None, note: str = ""):
+    """Send the revised post back to review, with the writer's optional note of what they changed."""
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX_CHARS:
+        raise ValidationError({"note": messages.NOTE_TOO_LONG.format(limit=NOTE_MAX_CHARS)})
     return transition_post(post, "resubmit", user=user, expected_state=expected_state,
-                           expected_revision=expected_revision, during=claims_gate(user, justifications))
+                           expected_revision=expected_revision, detail={"note": note} if note else None,
+                           during=submission_gate(user, justifications))
+
+
+def resubmit_note(post) -> str:
+    """What the writer said they changed when they last resubmitted the post's current version; "" if nothing.
+
+    The one accessor of the note: the review page and the editor read it here, from the audit event that keeps it.
+    """
+    revision = post.current_revision
+    event = (post.audit_events.filter(action="resubmit").order_by("-seq")
+             .values("detail", "revision_hash").first())
+    if event is None or revision is None or event["revision_hash"] != revision.content_hash:
+        return ""
+    return (event["detail"] or {}).get("note", "")
 
 
 def post_withdraw(post, *, user, expected_state=None, expected_revision=None):
@@ -158,9 +193,18 @@ def post_unschedule(post, *, user, expected_state=None, expected_revision=None):
                            expected_revision=expected_revision)
 
 
-def post_unpublish(post, *, user, expected_state=None, expected_revision=None):
+UNPUBLISH_REASON_MAX_CHARS = 2000
+
+
+def post_unpublish(post, *, user, reason: str, expected_state=None, expected_revision=None):
+    """Take the post off the site; the reason is required, kept in the audit trail and emailed to the author."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": messages.SAY_WHY_UNPUBLISH})
+    if len(reason) > UNPUBLISH_REASON_MAX_CHARS:
+        raise ValidationError({"reason": messages.NOTE_TOO_LONG.format(limit=UNPUBLISH_REASON_MAX_CHARS)})
     return transition_post(post, "unpublish", user=user, expected_state=expected_state,
-                           expected_revision=expected_revision)
+                           expected_revision=expected_revision, detail={"reason": reason})
 
 
 def post_archive(post, *, user, expected_state=None, expected_revision=None):
@@ -169,8 +213,28 @@ def post_archive(post, *, user, expected_state=None, expected_revision=None):
 
 
 def post_restore(post, *, user, expected_state=None, expected_revision=None):
+    """Bring an archived post back: Approved when its working copy still carries current sign-offs, else a draft."""
     return transition_post(post, "restore", user=user, expected_state=expected_state,
                            expected_revision=expected_revision)
+
+
+@transaction.atomic
+def post_set_due_date(post, *, user, due_date, expected_state=None, expected_revision=None) -> Workflow:
+    """A publisher sets (or clears, with None) the date by which the post's review should be done."""
+    from review import rules
+
+    workflow = lock(post)
+    check_current(workflow, user=user, expected_state=expected_state, expected_revision=expected_revision)
+    if not rules.may_set_due_date(workflow, user):
+        raise PermissionDenied(messages.not_permitted("set the review date of"))
+    if due_date is not None and due_date < timezone.localdate():
+        raise ValidationError({"due_date": messages.DUE_DATE_PAST})
+    workflow.due_date = due_date
+    workflow.save(update_fields=["due_date"])
+    audit.record("set_due_date", actor=user, post=workflow.post, from_state=workflow.state, to_state=workflow.state,
+                 revision_hash=workflow.post.current_revision.content_hash,
+                 detail={"due_date": due_date.isoformat() if due_date else None})
+    return workflow
 
 
 def post_request_changes(post, *, user, comment: str, expected_state=None, expected_revision=None,

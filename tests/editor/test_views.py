@@ -108,7 +108,8 @@ def test_dashboard_query_count_does_not_grow_with_posts(client, author, django_a
         make_post(author=author, title=f"Article {n}")
     client.force_login(author)
     client.get("/editor/")  # warm the session and permission caches
-    with django_assert_num_queries(7):  # the user's permissions (two), the page's ids, then its posts
+    # the user's permissions (two), the page's ids, then its posts, and the reviewers the list can be filtered by
+    with django_assert_num_queries(8):
         assert client.get("/editor/").status_code == 200
 
 
@@ -400,8 +401,9 @@ def test_post_page_query_count_does_not_grow_with_revisions(client, post_in, aut
     client.force_login(author)
     client.get(post_url(post))
     # 8 (the user's permissions are two), plus the claims check: the admin's rule overrides and the
-    # justifications on the revision; plus whether the post was imported from WordPress (its notices).
-    with django_assert_num_queries(11):
+    # justifications on the revision; whether the post was imported from WordPress (its notices); the comments'
+    # replies, and the writer's note of what they changed.
+    with django_assert_num_queries(13):
         assert client.get(post_url(post)).status_code == 200
 
 
@@ -484,13 +486,14 @@ def test_schedule_with_a_future_time_schedules(client, post_in, publisher):
 @pytest.mark.parametrize(("state", "action", "target"), [
     (State.PUBLISHED, "unpublish", State.ARCHIVED),
     (State.APPROVED, "archive", State.ARCHIVED),
-    (State.ARCHIVED, "restore", State.DRAFT),
+    (State.ARCHIVED, "restore", State.APPROVED),
     (State.SCHEDULED, "unschedule", State.APPROVED),
 ])
 def test_publisher_actions_move_the_post(client, post_in, publisher, state, action, target):
     post = post_in(state)
     client.force_login(publisher)
-    assert client.post(action_url(post, action), {"expected_state": state}).status_code == 302
+    sent = {"expected_state": state, "reason": "The clinic stopped offering this treatment."}
+    assert client.post(action_url(post, action), sent).status_code == 302
     post.workflow.refresh_from_db()
     assert post.workflow.state == target
 
@@ -575,8 +578,9 @@ def test_post_page_query_count_for_a_publisher_does_not_grow_with_revisions(
     services.revision_sign(post, user=reviewer, password=PASSWORD, attested=True)
     client.force_login(publisher)
     client.get(post_url(post))
-    # 12 (the user's permissions are two), plus the claims check's rule overrides and justifications, plus
-    # whether the post was imported from WordPress
-    with django_assert_num_queries(15):
+    # 12 (the user's permissions are two), plus the claims check's rule overrides and justifications, whether the
+    # post was imported from WordPress, the comments' replies, and beside Publish the signatures and the review line
+    # as it will appear
+    with django_assert_num_queries(17):
         content = client.get(post_url(post)).content.decode()
     assert ">Publish</button>" in content

@@ -52,7 +52,7 @@ def test_article_republished_version_gets_a_new_etag(client, published, author, 
 def test_article_unpublished_answers_404_even_to_a_cached_etag(client, published, publisher):
     post = published()
     etag = client.get(f"/blog/{post.slug}/")["ETag"]
-    services.post_unpublish(post, user=publisher)
+    services.post_unpublish(post, user=publisher, reason="Taken down while the clinic checks the prices.")
     assert client.get(f"/blog/{post.slug}/", HTTP_IF_NONE_MATCH=etag).status_code == 404
 
 

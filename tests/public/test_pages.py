@@ -112,7 +112,7 @@ def test_article_edited_after_publication_keeps_showing_the_signed_version(clien
 def test_article_unpublished_is_404_immediately(client, published, publisher):
     post = published()
     assert client.get(f"/blog/{post.slug}/").status_code == 200
-    services.post_unpublish(post, user=publisher)
+    services.post_unpublish(post, user=publisher, reason="Taken down while the clinic checks the prices.")
     assert client.get(f"/blog/{post.slug}/").status_code == 404
     assert post.slug not in client.get("/blog/").content.decode()
 

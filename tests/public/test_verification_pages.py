@@ -68,7 +68,7 @@ def test_an_article_without_an_attestation_and_an_unknown_id_are_404(client, pub
 
 def test_the_status_list_is_served_signed(client, attested, publisher):
     post = attested()
-    services.post_unpublish(post, user=publisher)
+    services.post_unpublish(post, user=publisher, reason="Taken down while the clinic checks the prices.")
 
     response = client.get("/.well-known/medreview/status.json")
 
@@ -97,7 +97,7 @@ def test_verify_page_says_who_signed_what_and_when_and_that_it_is_current(client
 
 def test_verify_page_says_when_a_review_is_no_longer_current(client, attested, publisher):
     post = attested()
-    services.post_unpublish(post, user=publisher)
+    services.post_unpublish(post, user=publisher, reason="Taken down while the clinic checks the prices.")
 
     page = client.get(f"/blog/{post.slug}/review/").content.decode()
 

@@ -88,7 +88,7 @@ def test_a_post_that_is_not_public_gets_no_attestation(post_in):
 def test_unpublishing_revokes_the_attestation(publish, publisher, committed):
     post = publish()
     with committed():
-        services.post_unpublish(post, user=publisher)
+        services.post_unpublish(post, user=publisher, reason="Taken down while the clinic checks the prices.")
 
     status = attestations.status_of(Attestation.objects.get(post=post))
 
@@ -163,7 +163,7 @@ def test_a_newer_version_published_supersedes_the_attestation(publish, author, r
 def test_the_status_list_is_signed_and_names_only_attestations_no_longer_current(publish, publisher, committed):
     kept, withdrawn = publish(title="Kept"), publish(title="Withdrawn")
     with committed():
-        services.post_unpublish(withdrawn, user=publisher)
+        services.post_unpublish(withdrawn, user=publisher, reason="Withdrawn by the clinic.")
 
     payload, _ = public_signing.open_document(attestations.status_list(), public_signing.published_keys())
 

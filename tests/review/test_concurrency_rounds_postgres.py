@@ -128,6 +128,8 @@ def attempt(kind, user, post_pk, *, guarded, expected_state, expected_revision, 
             return services.post_save_draft(post, user=user, title=f"Title {text}", summary="", body=text, **base)
         if kind == "schedule":
             return services.post_schedule(post, user=user, when=timezone.now() + timedelta(hours=1), **stale)
+        if kind == "unpublish":
+            return services.post_unpublish(post, user=user, reason=f"Reason {text}", **stale)
         return getattr(services, f"post_{kind}")(post, user=user, **stale)
 
     return run

@@ -111,6 +111,8 @@ def perform(action, post, *, author, reviewer, second_reviewer, publisher):
         return services.publish_due()
     if action in {"submit", "withdraw"}:
         return getattr(services, f"post_{action}")(post, user=author)
+    if action == "unpublish":
+        return services.post_unpublish(post, user=publisher, reason="The clinic stopped offering it.")
     return getattr(services, f"post_{action}")(post, user=publisher)
 
 

@@ -278,6 +278,8 @@ class ReviewWorkflow(RuleBasedStateMachine):
         elif action == "schedule":
             when = timezone.now() + timedelta(hours=self.rng.randint(1, 48))
             call = lambda: services.post_schedule(current, user=user, when=when)  # noqa: E731
+        elif action == "unpublish":
+            call = lambda: services.post_unpublish(current, user=user, reason="Off the site for now.")  # noqa: E731
         else:
             call = lambda: getattr(services, f"post_{action}")(current, user=user)  # noqa: E731
 
@@ -296,6 +298,8 @@ class ReviewWorkflow(RuleBasedStateMachine):
         else:
             sources, target = MOVES[action]
             assert state in sources, f"{action} went through from {state}"
+            if action == "restore" and not signoffs_missing(current.current_revision):
+                target = State.APPROVED  # the signed words are unchanged: no new signature is needed
             self.expected[post] = target or state
         if action == "schedule" or self.expected[post] != State.SCHEDULED:
             self.forced_due.discard(post)

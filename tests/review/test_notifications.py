@@ -80,7 +80,7 @@ def test_approve_emails_author_with_signer_and_credentials(post_in, reviewer, au
 
     message = mailoutbox[-1]
     assert message.subject == f"Approved: {post.title}"
-    assert message.to == [author.email]
+    assert message.to[0] == author.email
     assert "- Dr. Ian Tan, MBBS (Singapore) (Medical accuracy review)" in message.body
     assert "Dr. Ian Tan, MBBS (Singapore)" in html_of(message)
 
@@ -118,3 +118,27 @@ def test_email_failure_is_logged_and_action_stands(post_in, reviewer, author, se
     post.workflow.refresh_from_db()
     assert post.workflow.state == State.CHANGES_REQUESTED
     assert f"Could not send 'Changes requested: {post.title}'" in caplog.text
+
+
+def test_approve_emails_every_publisher_too(post_in, reviewer, author, publisher, mailoutbox, run_on_commit):
+    post = post_in(State.IN_REVIEW)
+
+    with run_on_commit():
+        services.revision_sign(post, user=reviewer, password=PASSWORD, attested=True)
+
+    message = mailoutbox[-1]
+    assert message.to == [author.email, publisher.email]
+    assert "It can now be published." in message.body
+
+
+def test_unpublish_emails_the_author_with_the_reason(post_in, publisher, author, mailoutbox, run_on_commit):
+    post = post_in(State.PUBLISHED)
+
+    with run_on_commit():
+        services.post_unpublish(post, user=publisher, reason="The clinic no longer offers this laser.")
+
+    message = mailoutbox[-1]
+    assert message.subject == f"Taken off the site: {post.title}"
+    assert message.to == [author.email]
+    assert "Reason: The clinic no longer offers this laser." in message.body
+    assert "The clinic no longer offers this laser." in html_of(message)

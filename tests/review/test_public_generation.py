@@ -19,7 +19,7 @@ def test_public_generation_changes_with_what_public_pages_show(post_in, reviewer
         services.flag_rereviews_due()  # renewal waits until the review is due
     before = public_generation()
     if change == "unpublish":
-        services.post_unpublish(post, user=publisher)
+        services.post_unpublish(post, user=publisher, reason="Taken down while the clinic checks the prices.")
     elif change == "re-review":
         services.revision_sign(post, user=second_reviewer, password=PASSWORD, attested=True)
     elif change == "policy":

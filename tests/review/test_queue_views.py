@@ -347,3 +347,18 @@ def test_queue_counts_agree_with_the_rules_for_every_post(author, author_reviewe
     assert queue.counts(author_reviewer, now)["waiting"] == 2  # the author's two, not their own
     assert queue.counts(author_reviewer, now)["rereview"] == 2
     assert queue.counts(reviewer, now) | {"signed": 0} == {"waiting": 3, "assigned": 0, "rereview": 4, "signed": 0}
+
+
+def test_queue_waiting_lists_posts_with_the_earliest_due_date_first_and_marks_overdue(
+        reviewer_client, post_in, publisher):
+    first_in, due_soon, overdue = (post_in(State.IN_REVIEW, title=t) for t in ("Waited longest", "Due soon", "Overdue"))
+    _submitted(first_in, ago=timedelta(days=5))
+    services.post_set_due_date(due_soon, user=publisher, due_date=timezone.localdate() + timedelta(days=2))
+    services.post_set_due_date(overdue, user=publisher, due_date=timezone.localdate())
+    Workflow.objects.filter(post=overdue).update(due_date=timezone.localdate() - timedelta(days=1))
+
+    content = reviewer_client.get(QUEUE).content.decode()
+
+    assert content.index("Overdue</a>") < content.index("Due soon</a>") < content.index("Waited longest</a>")
+    assert "Overdue: was due" in content
+    assert content.count("Overdue: was due") == 1 and "Due by" in content

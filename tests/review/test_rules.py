@@ -29,6 +29,7 @@ PAIRS = [
     (rules.may_comment, rules.commentable),
     (rules.may_publish, rules.publishable),
     (rules.may_assign, rules.assignable),
+    (rules.may_set_due_date, rules.due_date_settable),
 ]
 
 

@@ -39,7 +39,7 @@ def saved_in_another_tab(post, author, **_):
 
 
 def unpublished(post, publisher, **_):
-    services.post_unpublish(post, user=publisher)
+    services.post_unpublish(post, user=publisher, reason="Taken down while the clinic checks the prices.")
 
 
 def unscheduled(post, publisher, **_):
@@ -76,7 +76,8 @@ CASES = {
                  approved_again_with_new_text),
     "unschedule": (State.SCHEDULED, "publisher", "editor:post_action:unschedule", lambda post, user: {},
                    unscheduled),
-    "unpublish": (State.PUBLISHED, "publisher", "editor:post_action:unpublish", lambda post, user: {}, unpublished),
+    "unpublish": (State.PUBLISHED, "publisher", "editor:post_action:unpublish",
+                  lambda post, user: {"reason": "The clinic stopped offering it."}, unpublished),
     "archive": (State.APPROVED, "publisher", "editor:post_action:archive", lambda post, user: {},
                 approved_again_with_new_text),
     "restore": (State.ARCHIVED, "publisher", "editor:post_action:restore", lambda post, user: {}, restored),

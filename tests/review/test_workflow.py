@@ -45,7 +45,7 @@ LEGAL = {
 TARGET = {
     "submit": State.IN_REVIEW, "withdraw": State.DRAFT, "resubmit": State.IN_REVIEW,
     "request_changes": State.CHANGES_REQUESTED, "publish": State.PUBLISHED, "schedule": State.SCHEDULED,
-    "unschedule": State.APPROVED, "unpublish": State.ARCHIVED, "archive": State.ARCHIVED, "restore": State.DRAFT,
+    "unschedule": State.APPROVED, "unpublish": State.ARCHIVED, "archive": State.ARCHIVED, "restore": State.APPROVED,
 }
 
 
@@ -67,6 +67,8 @@ def act(action, post, user):
         return services.post_request_changes(post, user=user, comment="Please cite a source.")
     if action == "schedule":
         return services.post_schedule(post, user=user, when=timezone.now() + timedelta(days=1))
+    if action == "unpublish":
+        return services.post_unpublish(post, user=user, reason="The clinic no longer offers this treatment.")
     return getattr(services, f"post_{action}")(post, user=user)
 
 

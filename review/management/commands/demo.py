@@ -115,4 +115,4 @@ class Command(BaseCommand):
             return
         services.post_publish(post, user=publisher)
         if state == "archived":
-            services.post_unpublish(post, user=publisher)
+            services.post_unpublish(post, user=publisher, reason="Taken down while the clinic checks the prices.")

@@ -10,6 +10,14 @@ def _name(func) -> str:
     return getattr(func, "__name__", str(func)).replace("_", " ")
 
 
+def _target(target) -> str:
+    """A state's label; a transition whose method chooses among states (django-fsm's RETURN_VALUE) lists them."""
+    choices = getattr(target, "allowed_states", None)
+    if choices:
+        return " or ".join(State(state).label for state in choices)
+    return State(target).label
+
+
 def workflow_table() -> str:
     field = Workflow._meta.get_field("state")
     rows = []
@@ -17,7 +25,7 @@ def workflow_table() -> str:
         rows.append((
             t.name,
             State(t.source).label if t.source in State.values else t.source,
-            State(t.target).label,
+            _target(t.target),
             ", ".join(_name(c) for c in t.conditions) or "—",
             _name(t.permission) if t.permission else "the scheduler only",
         ))
