@@ -23,6 +23,7 @@ from review.actions import EDITOR_ACTIONS, allowed_actions
 from review.anchoring import mark_quotes
 from review.forms import LoadedFor
 from review.http import REFUSALS, message_for, status_for
+from review.models import schedule_is_due
 from review.states import REOPEN_ON_EDIT_STATES, WITH_REVIEWER_STATES, State
 
 ACTION_SERVICES = {
@@ -32,6 +33,7 @@ ACTION_SERVICES = {
     "publish": services.post_publish,
     "schedule": services.post_schedule,
     "unschedule": services.post_unschedule,
+    "publish_scheduled": services.post_publish_now,
     "unpublish": services.post_unpublish,
     "archive": services.post_archive,
     "restore": services.post_restore,
@@ -44,6 +46,7 @@ DONE_MESSAGES = {
     "publish": "Published. It is on the public site now.",
     "schedule": "Scheduled.",
     "unschedule": "The schedule is cancelled; the post is approved and waiting to be published.",
+    "publish_scheduled": "Published. It is on the public site now.",
     "unpublish": "Unpublished. It is no longer on the public site.",
     "archive": "Archived.",
     "restore": "Restored as a draft.",
@@ -281,6 +284,9 @@ def _render_post(request, post, *, error: str = "", status: int = 200, schedule_
         "history": history, "found_quotes": found,
         "actions": [(name, EDITOR_ACTIONS[name]) for name in actions if name != "schedule"],
         "can_schedule": "schedule" in actions,
+        # Scheduled, past its time and not yet published: the background worker is behind or not running.
+        "schedule_overdue": workflow.state == State.SCHEDULED and schedule_is_due(workflow),
+        "can_publish_now": "publish_scheduled" in actions,
         "schedule_form": schedule_form or ScheduleForm(),
         "can_edit": rules.may_edit(workflow, request.user),
         "with_reviewer": workflow.state in WITH_REVIEWER_STATES,
