@@ -7,3 +7,4 @@ import pytest
 def database_tasks(settings):
     """Tasks are rows in the database, run by a worker: what `make run` and production do."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+

@@ -3,12 +3,12 @@
 from unittest import mock
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from review import notifications
+from tests.background.worker import run_queued_tasks
 
 pytestmark = pytest.mark.usefixtures("database_tasks")
 
@@ -21,7 +21,7 @@ def failed_mail(db, settings):
     with transaction.atomic():
         notifications.queue_email("Sign-ins are locked", ["owner@clinic.example"], {}, template="review/email/lockout")
     with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=ConnectionRefusedError("mail down")):
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0", verbosity=0)
+        run_queued_tasks()
     return DBTaskResult.objects.get()
 
 
@@ -41,7 +41,7 @@ def test_tasks_page_retry_queues_the_failed_task_again_and_the_worker_sends_it(c
 
     assert "Queued 1 failed task(s) again." in response.content.decode()
     assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == 1
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0", verbosity=0)
+    run_queued_tasks()
     assert [m.subject for m in mailoutbox] == ["Sign-ins are locked"]
 
 

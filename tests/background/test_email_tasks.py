@@ -4,7 +4,6 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
@@ -12,12 +11,10 @@ from django_tasks_db.models import DBTaskResult
 
 from review import notifications
 from review.models import AuditEvent
+from tests.background.worker import run_queued_tasks
 
 pytestmark = pytest.mark.usefixtures("database_tasks")
 
-
-def run_queued_tasks():
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0", verbosity=0)
 
 
 def mail_rows():

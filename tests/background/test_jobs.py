@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
@@ -11,13 +10,10 @@ from django_tasks_db.models import DBTaskResult
 
 from background import jobs
 from background.models import Once
+from tests.background.worker import run_queued_tasks
 
 pytestmark = pytest.mark.usefixtures("database_tasks")
 
-
-def run_queued_tasks():
-    """One worker, until the queue is empty (the library's own worker, in batch mode)."""
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0", verbosity=0)
 
 
 def tick_rows():
