@@ -22,8 +22,16 @@ class TaskResultAdmin(admin.ModelAdmin):
     search_fields = ["task_path"]
     ordering = ["-enqueued_at"]
     actions = ["retry"]
-    fields = readonly_fields = ["id", "task_path", "status", "args_kwargs", "enqueued_at", "run_after", "started_at",
-                                "finished_at", "worker_ids", "return_value", "exception_class_path", "traceback"]
+    fields = readonly_fields = ["id", "task_path", "status", "enqueued_at", "run_after", "started_at", "finished_at",
+                                "worker_ids", "exception_class_path", "traceback"]
+    # What a task carries (an email's recipients and text, a lock-out's address) is for administrators only.
+    private_fields = ["args_kwargs", "return_value"]
+
+    def get_fields(self, request, obj=None):
+        return self.fields + (self.private_fields if request.user.is_superuser else [])
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
 
     def has_module_permission(self, request):
         return may_watch_tasks(request.user)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from background import jobs
+from background.models import Once
 from config.site import absolute_url
 from review import attestations, audit, checkpoints, key_check, notifications, queue, rules
 from review.models import ReviewPolicy, Signature, Workflow
@@ -113,8 +114,11 @@ def send_digests(now=None) -> list[int]:
     if local.hour < settings.REVIEW_DIGEST_HOUR:
         return []
     sent = []
+    day = f"digest:{local.date().isoformat()}:"
+    done = Once.objects.filter(key__startswith=day).values_list("key", flat=True)  # sent today: skip the reads
     reviewers = (get_user_model().objects.filter(is_active=True, reviewer_profile__is_active=True)
-                 .exclude(email="").select_related("reviewer_profile").order_by("pk"))
+                 .exclude(email="").exclude(pk__in=[int(key.removeprefix(day)) for key in done])
+                 .select_related("reviewer_profile").order_by("pk"))
     for user in reviewers:
         if not rules.reviewer_may_act(user):
             continue
@@ -124,7 +128,7 @@ def send_digests(now=None) -> list[int]:
         if not posts:
             continue
         with transaction.atomic():
-            if not jobs.once(f"digest:{local.date().isoformat()}:{user.pk}"):
+            if not jobs.once(f"{day}{user.pk}"):
                 continue
             count = len(posts)
             notifications.queue_email(

@@ -55,3 +55,12 @@ def test_tasks_page_is_refused_to_authors_and_reviewers(client, author, reviewer
 def test_tasks_are_in_the_django_admin_for_administrators(admin_client, failed_mail):
     page = admin_client.get("/admin/django_tasks_database/dbtaskresult/").content.decode()
     assert "ConnectionRefusedError: mail down" in page and "Retry the selected failed tasks" in page
+
+
+def test_task_page_shows_what_a_task_carries_to_administrators_only(client, publisher, admin_client, failed_mail):
+    url = f"{TASKS_PAGE}{failed_mail.pk}/change/"
+    client.force_login(publisher)
+    assert "owner@clinic.example" not in client.get(url).content.decode()
+    assert "ConnectionRefusedError: mail down" in client.get(url).content.decode()
+    in_django_admin = f"/admin/django_tasks_database/dbtaskresult/{failed_mail.pk}/change/"
+    assert "owner@clinic.example" in admin_client.get(in_django_admin).content.decode()
