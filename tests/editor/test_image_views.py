@@ -114,7 +114,7 @@ def test_image_upload_is_for_writers_only(client, reviewer):
     assert not Image.objects.exists()
 
 
-def test_image_upload_needs_a_login(client):
+def test_image_upload_needs_a_login(client, db):  # the write guard reads the records first (review.middleware)
     response = post_upload(client)
 
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
