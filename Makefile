@@ -15,11 +15,9 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# The web server and one background worker together (scripts/run.sh); Ctrl-C stops both.
 run: install
-	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py createcachetable
-	DEBUG=1 $(PY) manage.py demo
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 PY=$(PY) HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh
 
 test: install
 	PY=$(PY) bash scripts/test.sh

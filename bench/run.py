@@ -597,8 +597,9 @@ def main(argv=None) -> int:
               + ", ".join(_shape_time(row) for row in slowest[:6]))
     if report.get("upload"):
         upload = report["upload"]
-        print(f"Picture upload ({upload['width']}×{upload['height']} JPEG, {upload['bytes'] / 1e6:.1f} MB): median "
-              f"{upload['median_s']} s over {upload['requests']} (information)")
+        print(f"Picture upload ({upload['width']}×{upload['height']} JPEG, {upload['bytes'] / 1e6:.1f} MB), "
+              f"renditions off the request: median {upload['median_s']} s over {upload['requests']}; the worker's "
+              f"renditions {upload['renditions_median_s']} s (information)")
     if report.get("gunicorn"):
         g = report["gunicorn"]
         print(f"gunicorn, {g['workers']} workers, {g['load_generator']} {g['connections']} connections, "

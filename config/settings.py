@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "django_fsm",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
+    "background",
     "content",
     "claims",
     "review",
@@ -276,6 +279,23 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Background work (README: Background work): Django's tasks framework (the django-tasks backport; an import
+# change on Django 6) with its database backend, django-tasks-db: tasks are rows in the application's own
+# database, enqueued in the transaction that asks for them, and `python manage.py run_worker` runs them. Another
+# backend (e.g. django_tasks_rq.RQBackend) is a matter of TASKS_BACKEND.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# What the workers' clocks enqueue once per period, across every worker on every machine (background.jobs).
+TASKS_PERIODIC = ["review.tasks.workflow_tick"]
+TASKS_PERIOD_SECONDS = int(os.environ.get("TASKS_PERIOD_SECONDS", "60"))
+# A task running longer than this is taken for one whose worker died, and is put back in the queue for another.
+TASKS_LEASE_SECONDS = int(os.environ.get("TASKS_LEASE_SECONDS", "300"))
+TASKS_KEEP_KEYS_DAYS = 3
+# Seconds before each new attempt at an email that failed: 5 attempts over about 2.5 hours, then the failure is
+# recorded in the audit trail (review.notifications).
+EMAIL_RETRY_DELAYS = [int(s) for s in env_list("EMAIL_RETRY_DELAYS", "60,300,1800,7200")]
+# Reviewers get one email a day listing what waits for them, at the first tick after this hour (TIME_ZONE).
+REVIEW_DIGEST_HOUR = int(os.environ.get("REVIEW_DIGEST_HOUR", "7"))
 
 # Claims linter (claims/linter.py): rule ids to switch off, and a TOML file of extra or
 # replacement rules in the format of claims/rules.toml. Admin overrides win over both.

@@ -6,9 +6,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from background.admin import tasks_site
+
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/tasks/", tasks_site.urls),  # background tasks, for publishers too (background/admin.py)
     path("admin/", admin.site.urls),
     path("editor/", include("editor.urls")),
     path("review/", include("review.urls")),

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from content.models import Image, Post, Revision
+from content.models import Image, Post, Rendition, Revision
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -60,3 +60,12 @@ class ImageAdmin(ReadOnlyAdmin):
     list_select_related = ["uploaded_by"]
     search_fields = ["alt", "caption", "sha256"]
     readonly_fields = [f.name for f in Image._meta.fields]
+
+
+@admin.register(Rendition)
+class RenditionAdmin(ReadOnlyAdmin):
+    """Resized copies made in the background after an upload; `verify_images` re-checks their hashes."""
+
+    list_display = ["name", "image", "made_at", "sha256"]
+    list_select_related = ["image"]
+    readonly_fields = [f.name for f in Rendition._meta.fields]

@@ -17,7 +17,8 @@ from django.utils.text import slugify
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
 
-from content.models import Image
+from background import jobs
+from content.models import Image, Rendition
 from content.rendering import PICTURE_SRC, Picture, PictureUse, Refused, Rendered, render_with_pictures
 
 # Pillow's format name -> (file extension, MIME type). Nothing else is accepted.
@@ -116,40 +117,57 @@ def _store(name: str, data: bytes) -> str:
     return default_storage.save(name, ContentFile(data))
 
 
-def _make_renditions(picture: PILImage.Image, *, sha256: str, kind: str) -> list[dict]:
-    """Resized copies for srcset, each in WebP and in the original format, never wider than the original.
+def planned_renditions(*, width: int, height: int, sha256: str, kind: str) -> list[dict]:
+    """The resized copies for srcset, each in WebP and in the original format, never wider than the original.
 
     The configured widths cover the article column at twice its size, so a larger original gets no
-    full-size copy; a smaller one gets one at its own width. Names are derived from the original's
-    hash, so a copy already stored is read back for its hash, not encoded again.
+    full-size copy; a smaller one gets one at its own width. Names follow from the original's hash, so they are
+    known (and written into pages) before the copies are made.
     """
     configured = sorted(settings.IMAGE_RENDITION_WIDTHS)
-    widths = [w for w in configured if w < picture.width]
-    if picture.width <= configured[-1]:
-        widths.append(picture.width)
-    renditions = []
-    for width in widths:
-        height = max(1, round(picture.height * width / picture.width))
-        resized = None
-        for out_kind in dict.fromkeys(["WEBP", kind]):
-            name = f"{STORAGE_DIR}/{sha256[:2]}/{sha256}-{width}.{ACCEPTED[out_kind][0]}"
-            if default_storage.exists(name):
-                with default_storage.open(name, "rb") as handle:
-                    data = handle.read()
-            else:
-                if resized is None:
-                    resized = picture if width == picture.width else picture.resize(
-                        (width, height), PILImage.Resampling.LANCZOS, reducing_gap=2.0)
-                data = _encode(resized, out_kind)
-                name = default_storage.save(name, ContentFile(data))
-            renditions.append({"width": width, "height": height, "format": out_kind, "name": name,
-                               "sha256": hashlib.sha256(data).hexdigest()})
-    return renditions
+    widths = [w for w in configured if w < width]
+    if width <= configured[-1]:
+        widths.append(width)
+    return [{"width": w, "height": max(1, round(height * w / width)), "format": out_kind,
+             "name": f"{STORAGE_DIR}/{sha256[:2]}/{sha256}-{w}.{ACCEPTED[out_kind][0]}"}
+            for w in widths for out_kind in dict.fromkeys(["WEBP", kind])]
+
+
+def make_renditions(image: Image) -> list[Rendition]:
+    """Make the copies of `image` not made yet, and record each with its hash. Idempotent: a copy already recorded
+    is skipped, and a file left half-written by a worker that died is written again (encoding is deterministic,
+    so a stored file that differs from a fresh encoding is such a leftover)."""
+    made = set(image.copies.values_list("name", flat=True))
+    todo = [plan for plan in image.renditions if plan["name"] not in made]
+    if not todo:
+        return []
+    with default_storage.open(image.file, "rb") as handle:
+        picture = PILImage.open(io.BytesIO(handle.read()))
+        picture.load()
+    recorded, resized = [], {}
+    for plan in todo:
+        size = (plan["width"], plan["height"])
+        if size not in resized:
+            resized[size] = picture if plan["width"] == picture.width else picture.resize(
+                size, PILImage.Resampling.LANCZOS, reducing_gap=2.0)
+        data = _encode(resized[size], plan["format"])
+        sha256 = hashlib.sha256(data).hexdigest()
+        if default_storage.exists(plan["name"]):
+            with default_storage.open(plan["name"], "rb") as handle:
+                stored = hashlib.sha256(handle.read()).hexdigest()
+            if stored != sha256:
+                default_storage.delete(plan["name"])
+        if not default_storage.exists(plan["name"]):
+            default_storage.save(plan["name"], ContentFile(data))
+        rendition, _ = Rendition.objects.get_or_create(image=image, name=plan["name"], defaults={"sha256": sha256})
+        recorded.append(rendition)
+    return recorded
 
 
 @transaction.atomic
 def image_upload(file, *, alt: str, caption: str = "", credit: str = "", uploaded_by) -> Image:
-    """Check, clean and store an uploaded picture with its resized copies; return its new Image row."""
+    """Check, clean and store an uploaded picture and plan its resized copies, which a background task makes once
+    the upload has committed; return its new Image row."""
     alt, caption, credit = (alt or "").strip(), (caption or "").strip(), (credit or "").strip()
     errors = {}
     if not alt:
@@ -174,11 +192,17 @@ def image_upload(file, *, alt: str, caption: str = "", credit: str = "", uploade
     sha256 = hashlib.sha256(data).hexdigest()
     name = _store(f"{STORAGE_DIR}/{sha256[:2]}/{sha256}.{ACCEPTED[kind][0]}", data)
     label = slugify((getattr(file, "name", "") or "").rsplit("/", 1)[-1].rsplit(".", 1)[0])[:60]
-    return Image.objects.create(
+    image = Image.objects.create(
         file=name, sha256=sha256, format=kind, width=picture.width, height=picture.height, size=len(data),
         alt=alt, caption=caption, credit=credit, label=f"{label or uuid.uuid4().hex[:8]}.{ACCEPTED[kind][0]}",
-        renditions=_make_renditions(picture, sha256=sha256, kind=kind), uploaded_by=uploaded_by,
+        renditions=planned_renditions(width=picture.width, height=picture.height, sha256=sha256, kind=kind),
+        uploaded_by=uploaded_by,
     )
+    # The resized copies take seconds for a large photo: a background task makes them (content.tasks).
+    from content.tasks import make_image_renditions
+
+    jobs.enqueue(make_image_renditions, image.pk)
+    return image
 
 
 def picture_of(image: Image) -> Picture:
@@ -294,8 +318,10 @@ def check_pictures(rendered: RenderedBody, *, hero_id: int | None, hero_alt: str
 def verify_files(images=None) -> list[str]:
     """Re-read every stored picture and copy; name those whose bytes no longer match their recorded hash."""
     broken = []
-    for image in images if images is not None else Image.objects.all():
-        for name, expected in [(image.file, image.sha256), *((r["name"], r["sha256"]) for r in image.renditions)]:
+    images = images if images is not None else Image.objects.all()
+    for image in images.prefetch_related("copies") if hasattr(images, "prefetch_related") else images:
+        # A copy not made yet has no recorded hash to compare (`Image.renditions_ready`).
+        for name, expected in [(image.file, image.sha256), *((r.name, r.sha256) for r in image.copies.all())]:
             try:
                 with default_storage.open(name, "rb") as handle:
                     actual = hashlib.sha256(handle.read()).hexdigest()

@@ -137,7 +137,9 @@ class Revision(ImmutableModel):
 class Image(ImmutableModel):
     """An uploaded picture, re-encoded without metadata; its bytes never change (a new picture is a new row).
 
-    `renditions` lists the resized copies made at upload: {"width", "height", "format", "name", "sha256"}.
+    `renditions` lists the resized copies planned at upload, {"width", "height", "format", "name"}: their names
+    follow from the original's hash, so pages can point at them before a background task has made them. Each
+    copy made is a `Rendition` row with its bytes' hash.
     """
 
     class Format(models.TextChoices):
@@ -171,6 +173,27 @@ class Image(ImmutableModel):
         return f"{self.alt} (image:{self.pk})"
 
     @property
+    def renditions_ready(self) -> bool:
+        """Whether every planned copy has been made (pages may still point at one that is being prepared)."""
+        return len(self.copies.all()) >= len(self.renditions)
+
+    @property
     def reference(self) -> str:
         """How the Markdown body points at this picture."""
         return f"image:{self.pk}/{self.label}" if self.label else f"image:{self.pk}"
+
+
+class Rendition(ImmutableModel):
+    """A resized copy of an uploaded picture, made in the background after the upload (content.tasks); its hash lets
+    `verify_images` notice a changed file. The signature covers the original's bytes, never a copy's."""
+
+    image = models.ForeignKey(Image, on_delete=models.PROTECT, related_name="copies")
+    name = models.CharField(max_length=200, help_text="Name in the default storage.")
+    sha256 = models.CharField(max_length=64)
+    made_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["image", "name"], name="rendition_once_per_image")]
+
+    def __str__(self):
+        return self.name

@@ -4,8 +4,9 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
 
 from claims import linter
 from content import images
@@ -32,13 +33,17 @@ class ImageUploadForm(forms.Form):
 
 
 def insertable(image: Image) -> dict:
-    """What the editor needs to show and insert a picture."""
-    thumbnail = min((r for r in image.renditions if r["format"] == "WEBP"), key=lambda r: r["width"])
+    """What the editor needs to show and insert a picture; `preparing` while its resized copies are being made
+    (until then the thumbnail is the original)."""
+    ready = image.renditions_ready
+    thumbnail = min((r for r in image.renditions if r["format"] == "WEBP"), key=lambda r: r["width"])["name"] \
+        if ready else image.file
     caption = image.caption.replace('"', "”")
     markdown = f"![{_alt_for_markdown(image.alt)}]({image.reference}" + (f' "{caption}")' if caption else ")")
     return {"id": image.pk, "reference": image.reference, "markdown": markdown, "alt": image.alt,
             "caption": image.caption, "credit": image.credit, "width": image.width, "height": image.height,
-            "thumbnail": images.default_storage.url(thumbnail["name"])}
+            "thumbnail": images.default_storage.url(thumbnail), "preparing": not ready,
+            "status_url": reverse("editor:image_status", args=[image.pk])}
 
 
 def _alt_for_markdown(alt: str) -> str:
@@ -83,5 +88,15 @@ def image_upload(request):
                                 status=400)
     return render(request, "editor/images.html", {
         "form": form, "uploaded": uploaded, "findings": findings,
-        "library": [insertable(image) for image in rules.visible_images(request.user)[:LIBRARY_SIZE]],
+        "library": [insertable(image) for image in
+                    rules.visible_images(request.user).prefetch_related("copies")[:LIBRARY_SIZE]],
     }, status=status)
+
+
+@login_required
+@require_GET
+def image_status(request, pk):
+    """A picture as the editor shows it, asked again while its resized copies are `preparing`."""
+    if not rules.uses_editor(request.user):
+        raise PermissionDenied("Only writers and publishers upload pictures.")
+    return JsonResponse(insertable(get_object_or_404(rules.visible_images(request.user), pk=pk)))

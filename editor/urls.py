@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.post_create, name="post_create"),
     path("preview/", views.preview, name="preview"),
     path("images/", image_views.image_upload, name="image_upload"),
+    path("images/<int:pk>/", image_views.image_status, name="image_status"),
     path("posts/<int:pk>/", views.post_detail, name="post"),
     path("posts/<int:pk>/edit/", views.post_edit, name="post_edit"),
     path("posts/<int:pk>/compare/", views.post_diff, name="post_diff"),

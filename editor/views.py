@@ -27,6 +27,7 @@ from review.forms import LoadedFor
 from review.models import Comment, Signature
 from review.selectors import review_line_preview
 from review.http import REFUSALS, message_for, status_for
+from review.models import schedule_is_due
 from review.states import REOPEN_ON_EDIT_STATES, WITH_REVIEWER_STATES, State
 
 ACTION_SERVICES = {
@@ -36,6 +37,7 @@ ACTION_SERVICES = {
     "publish": services.post_publish,
     "schedule": services.post_schedule,
     "unschedule": services.post_unschedule,
+    "publish_scheduled": services.post_publish_now,
     "unpublish": services.post_unpublish,
     "archive": services.post_archive,
     "restore": services.post_restore,
@@ -48,6 +50,7 @@ DONE_MESSAGES = {
     "publish": "Published. It is on the public site now.",
     "schedule": "Scheduled.",
     "unschedule": "The schedule is cancelled; the post is approved and waiting to be published.",
+    "publish_scheduled": "Published. It is on the public site now.",
     "unpublish": "Unpublished. It is no longer on the public site.",
     "archive": "Archived.",
     "restore": "Restored.",
@@ -347,6 +350,9 @@ def _render_post(request, post, *, error: str = "", status: int = 200, schedule_
         "history": history, "found_quotes": found,
         "actions": [(name, EDITOR_ACTIONS[name]) for name in actions if name != "schedule"],
         "can_schedule": "schedule" in actions,
+        # Scheduled, past its time and not yet published: the background worker is behind or not running.
+        "schedule_overdue": workflow.state == State.SCHEDULED and schedule_is_due(workflow),
+        "can_publish_now": "publish_scheduled" in actions,
         "schedule_form": schedule_form or ScheduleForm(),
         "can_edit": rules.may_edit(workflow, user),
         "can_comment": rules.may_comment(workflow, user),

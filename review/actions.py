@@ -11,6 +11,7 @@ EDITOR_ACTIONS = {
     "publish": "Publish",
     "schedule": "Schedule",
     "unschedule": "Cancel schedule",
+    "publish_scheduled": "Publish now",  # a scheduled post past its time (review.models.schedule_is_due)
     "unpublish": "Unpublish",
     "archive": "Archive",
     "restore": "Restore",

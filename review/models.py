@@ -281,9 +281,10 @@ class Workflow(ConcurrentTransitionMixin, models.Model):
     def unschedule(self):
         self.scheduled_for = None
 
-    # No permission: only the scheduler (workflow_tick) runs this, when the time has come.
+    # The scheduler (the background worker's tick, or workflow_tick) runs this when the time has come, as nobody;
+    # a publisher may run it too ("Publish now") on a post left scheduled past its time.
     @transition(field=state, source=State.SCHEDULED, target=State.PUBLISHED,
-                conditions=[schedule_is_due, working_copy_signed_off])
+                conditions=[schedule_is_due, working_copy_signed_off], permission=rules.publishes)
     def publish_scheduled(self):
         self._go_live()
 

@@ -1,6 +1,12 @@
-"""Emails about the workflow, sent after the transaction commits; a failure never undoes the action."""
+"""Emails about the workflow and the accounts: rendered when the action happens, sent by a background task once
+its transaction commits, retried with backoff; a failure never undoes the action, and a mail that finally fails is
+recorded in the audit trail.
+
+To send a new kind of email, write `review/templates/<name>.txt` and `.html` and call
+`queue_email(subject, to, context, template=<name>)` inside the action's transaction."""
 
 import logging
+import uuid
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -9,6 +15,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from background import jobs
 from config.site import absolute_url
 from review import audit
 from review.models import Signature
@@ -26,6 +33,8 @@ SUBJECTS = {
     "assign": "Assigned to you for review: {title}",
     "unpublish": "Taken off the site: {title}",
 }
+
+DEFAULT_TEMPLATE = "review/email/notification"
 
 # Who acts next on the email's news: reviewers open the review page, authors their editor.
 FOR_REVIEWERS = {"submit", "resubmit", "rereview_due", "assign"}
@@ -83,8 +92,7 @@ def queue(action: str, *, workflow, actor) -> None:
         ),
         **_details(action, workflow, actor),
     }
-    subject = SUBJECTS[action].format(title=post.title)
-    transaction.on_commit(lambda: send(subject, to, context))
+    queue_email(SUBJECTS[action].format(title=post.title), to, context, template=DEFAULT_TEMPLATE)
 
 
 def _details(action: str, workflow, actor) -> dict:
@@ -104,24 +112,43 @@ def _details(action: str, workflow, actor) -> dict:
 
 
 def queue_email(subject: str, to: list[str], context: dict, *, template: str) -> None:
-    """Send an email of another kind than the workflow's (`template`.txt and .html) once the transaction commits."""
-    transaction.on_commit(lambda: send(subject, to, context, template=template))
+    """Send an email (`template`.txt and .html, rendered now with `context`) in the background once the current
+    transaction commits; nothing is sent if it rolls back. Retried with backoff (EMAIL_RETRY_DELAYS)."""
+    from review.tasks import deliver_email
+
+    post = context.get("post")
+    jobs.enqueue(deliver_email, key=uuid.uuid4().hex, post_id=getattr(post, "pk", None), **render(subject, to, context, template=template))
 
 
-def send(subject: str, to: list[str], context: dict, *, template: str = "review/email/notification") -> bool:
+def render(subject: str, to: list[str], context: dict, *, template: str = None) -> dict:
+    """The email as plain values a task can carry: subject, recipients, text and HTML bodies."""
+    template = template or DEFAULT_TEMPLATE
+    return {"subject": subject, "to": list(to), "text": render_to_string(f"{template}.txt", context),
+            "html": render_to_string(f"{template}.html", context)}
+
+
+def deliver(*, subject: str, to: list[str], text: str, html: str) -> None:
+    """Hand the email to the mail server now; raises if it is refused."""
+    message = EmailMultiAlternatives(subject=subject, body=text, to=to)
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def send(subject: str, to: list[str], context: dict, *, template: str = None) -> bool:
+    """Send an email now, in this process, without retrying; a failure is logged and recorded, never raised."""
     try:
-        message = EmailMultiAlternatives(
-            subject=subject,
-            body=render_to_string(f"{template}.txt", context),
-            to=to,
-        )
-        message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
-        message.send()
+        deliver(**render(subject, to, context, template=template))
         return True
     except Exception as exc:  # the action stands; an administrator sees the failure
         logger.exception("Could not send %r to %s", subject, ", ".join(to))
         record_failure(subject, to, context, exc)
         return False
+
+
+def give_up(subject: str, to: list[str], post, exc: Exception, *, attempts: int) -> None:
+    """The last attempt at an email failed: log it (with its recipients) and record it in the audit trail."""
+    logger.error("Could not send %r to %s after %d attempt(s): %s", subject, ", ".join(to), attempts, exc)
+    record_failure(subject, to, {"post": post}, exc)
 
 
 def record_failure(subject: str, to: list[str], context: dict, exc: Exception) -> None:

@@ -20,6 +20,14 @@ def site_served_at_the_test_clients_host(settings):
     settings.SITE_URL = "http://testserver"
 
 
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings):
+    """Background tasks run where they are enqueued (once the transaction commits), so a test sees their effect.
+    Tests of the worker itself (tests/background) use the database backend and real worker processes."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.EMAIL_RETRY_DELAYS = [0, 0]
+
+
 @pytest.fixture(scope="session")
 def attestation_key_file(tmp_path_factory):
     from review import public_signing

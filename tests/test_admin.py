@@ -5,8 +5,8 @@ from django.apps import apps
 from django.contrib import admin
 
 PROJECT_APPS = ["content", "claims", "review", "public", "wpimport"]
-READ_ONLY = ["revision", "signature", "auditevent", "findingjustification", "workflow", "image", "attestation",
-             "importedpost"]
+READ_ONLY = ["revision", "signature", "auditevent", "findingjustification", "workflow", "image", "rendition",
+             "attestation", "importedpost"]
 
 
 def test_every_model_of_the_project_is_registered_in_the_admin():

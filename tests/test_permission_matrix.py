@@ -189,6 +189,10 @@ EXPECTED: dict[str, list[Case]] = {
             "file": tiny_png(), "alt": "A laser handpiece on a white table"}),
         Case("POST", answers(400, **EDITORS_ONLY), "no picture", data=lambda world, role: {"alt": "Alt"}),
     ],
+    "editor:image_status": [
+        Case("GET", answers(404, **EDITORS_ONLY), "no such picture", kwargs=lambda world, role: {"pk": 999_999}),
+        Case("POST", answers(405), kwargs=lambda world, role: {"pk": 999_999}),
+    ],
     "editor:post": [
         # A reviewer sees a post only once it has been submitted (a draft is the writer's own).
         Case("GET", answers(200, **OWN_POST, reviewer=403), "draft", kwargs=post_pk(State.DRAFT)),

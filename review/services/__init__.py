@@ -13,7 +13,8 @@ from review.services.scheduler import (flag_rereviews_due, publish_due, refresh_
                                        refresh_reviews_signed_by, review_due_at)
 from review.services.signoff import SIGNING_LOCKOUT, SIGNING_MAX_FAILURES, revision_sign, signing_locked_until
 from review.services.transitions import (JUSTIFICATION_MAX_CHARS, NOTE_MAX_CHARS, UNPUBLISH_REASON_MAX_CHARS,
-                                         post_archive, post_publish, post_request_changes, post_restore, post_resubmit, post_schedule, post_set_due_date, post_submit,
+                                         post_archive, post_publish, post_publish_now, post_request_changes,
+                                         post_restore, post_resubmit, post_schedule, post_set_due_date, post_submit,
                                          post_unpublish, post_unschedule, post_withdraw, resubmit_note,
                                          transition_post)
 
@@ -21,8 +22,8 @@ __all__ = [
     "COMMENT_MAX_CHARS", "JUSTIFICATION_MAX_CHARS", "NOTE_MAX_CHARS", "UNPUBLISH_REASON_MAX_CHARS", "SIGNING_LOCKOUT", "SIGNING_MAX_FAILURES", "SigningRefused",
     "StaleAction", "SubmitBlocked", "WorkflowError", "comment_add", "comment_reply", "comment_resolve", "comments_carry_forward",
     "edit_refusal", "flag_rereviews_due", "post_archive", "post_assign", "post_claim", "post_create",
-    "post_publish", "post_request_changes", "post_restore", "post_resubmit", "post_save_draft", "post_schedule",
-    "post_set_due_date", "resubmit_note",
+    "post_publish", "post_publish_now", "post_request_changes", "post_restore", "post_resubmit", "post_save_draft",
+    "post_schedule", "post_set_due_date", "resubmit_note",
     "post_submit", "post_unpublish", "post_unschedule", "post_withdraw", "publish_due", "refresh_review_due",
     "refresh_reviews_due", "refresh_reviews_signed_by", "review_due_at", "revision_sign", "signing_locked_until",
     "transition_post",

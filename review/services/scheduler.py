@@ -1,10 +1,17 @@
-"""Time-driven work: publishing scheduled posts and announcing due re-reviews, safe on several machines at once;
-and keeping each live post's review-due date (`Workflow.review_due_at`) true when what it depends on changes."""
+"""Time-driven work: publishing scheduled posts, announcing due re-reviews and the reviewers' daily digest, safe on
+several machines at once (`tick`, run by the background worker each minute and by `manage.py workflow_tick`); and
+keeping each live post's review-due date (`Workflow.review_due_at`) true when what it depends on changes."""
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from review import audit, notifications, rules
+from background import jobs
+from background.models import Once
+from config.site import absolute_url
+from review import attestations, audit, checkpoints, key_check, notifications, queue, rules
 from review.models import ReviewPolicy, Signature, Workflow
 from review.services.transitions import run
 from review.states import State
@@ -89,3 +96,61 @@ def flag_rereviews_due(now=None) -> list[int]:
             notifications.queue("rereview_due", workflow=workflow, actor=None)
             flagged.append(post_id)
     return flagged
+
+
+def digest_posts(user, now=None):
+    """What waits for this reviewer: posts assigned to them, and posts nobody has claimed that they may review,
+    the longest-waiting first (the same rules as the queue's tabs)."""
+    waiting = queue.assigned_to(user, now) | rules.claimable(user, now)
+    return waiting.select_related("post__current_revision").order_by("submitted_at", "pk").distinct()
+
+
+def send_digests(now=None) -> list[int]:
+    """Once a day, from REVIEW_DIGEST_HOUR, email each reviewer who has work waiting one list of it (never one
+    email per post). Each reviewer's day is claimed in the transaction that queues their email, so several workers
+    on several machines send it once. Returns the ids of the reviewers emailed."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    if local.hour < settings.REVIEW_DIGEST_HOUR:
+        return []
+    sent = []
+    day = f"digest:{local.date().isoformat()}:"
+    done = Once.objects.filter(key__startswith=day).values_list("key", flat=True)  # sent today: skip the reads
+    reviewers = (get_user_model().objects.filter(is_active=True, reviewer_profile__is_active=True)
+                 .exclude(email="").exclude(pk__in=[int(key.removeprefix(day)) for key in done])
+                 .select_related("reviewer_profile").order_by("pk"))
+    for user in reviewers:
+        if not rules.reviewer_may_act(user):
+            continue
+        posts = [{"title": w.post.title, "link": absolute_url(reverse("review:post", args=[w.post_id])),
+                  "state": w.get_state_display(), "assigned": w.assignee_id == user.pk,
+                  "since": w.submitted_at or w.review_due_at} for w in digest_posts(user, now)]
+        if not posts:
+            continue
+        with transaction.atomic():
+            if not jobs.once(f"{day}{user.pk}"):
+                continue
+            count = len(posts)
+            notifications.queue_email(
+                f"{count} article{'s' if count != 1 else ''} waiting for your review", [user.email],
+                {"user": user, "posts": posts, "date": local.date(), "queue_link": absolute_url(reverse("review:queue"))},
+                template="review/email/digest")
+            sent.append(user.pk)
+    return sent
+
+
+def tick(now=None) -> dict:
+    """The periodic work: publish due scheduled posts, flag due re-reviews, send the daily digests, checkpoint the
+    audit chain and attest articles published without an attestation. Each part is safe on several machines at
+    once and leaves nothing half-done if its process dies (each post is its own transaction)."""
+    problem = key_check.problem()
+    if problem:
+        raise RuntimeError(problem)
+    published = publish_due()
+    flagged = flag_rereviews_due(now)
+    digests = send_digests(now)
+    checkpoint = checkpoints.checkpoint_now()
+    attested = attestations.attest_missing()
+    return {"published": published, "flagged": flagged, "digests": digests,
+            "checkpoint": checkpoint and {"seq": checkpoint["seq"], "time": checkpoint["time"]},
+            "attested": [a.pk for a in attested or []]}

@@ -188,6 +188,12 @@ def post_schedule(post, *, user, when, expected_state=None, expected_revision=No
                            detail={"scheduled_for": when.isoformat()})
 
 
+def post_publish_now(post, *, user, expected_state=None, expected_revision=None):
+    """A scheduled post past its time that the scheduler has not published yet: publish it as scheduled, now."""
+    return transition_post(post, "publish_scheduled", user=user, expected_state=expected_state,
+                           expected_revision=expected_revision)
+
+
 def post_unschedule(post, *, user, expected_state=None, expected_revision=None):
     return transition_post(post, "unschedule", user=user, expected_state=expected_state,
                            expected_revision=expected_revision)

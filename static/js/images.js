@@ -73,8 +73,29 @@
     heroButton.textContent = "Use as hero";
     heroButton.addEventListener("click", function () { useAsHero(picture); });
     item.append(img, code, insertButton, heroButton);
+    if (picture.preparing) { item.append(preparing(picture, img)); }
     list.prepend(item);
     return insertButton;
+  }
+
+  // The resized copies are made in the background after the upload: say so, and ask the server until they exist.
+  function preparing(picture, img) {
+    var note = document.createElement("span");
+    note.className = "picture-preparing";
+    note.setAttribute("role", "status");
+    note.textContent = "Preparing resized copies…";
+    function ask() {
+      fetch(picture.status_url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : picture; })
+        .then(function (now) {
+          if (now.preparing) { window.setTimeout(ask, 1000); return; }
+          img.src = now.thumbnail;
+          note.textContent = "Resized copies ready.";
+        })
+        .catch(function () { window.setTimeout(ask, 5000); });
+    }
+    window.setTimeout(ask, 1000);
+    return note;
   }
 
   button.addEventListener("click", function () {

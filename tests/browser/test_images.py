@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from content.models import Post
 from review import services
+from tests.background.worker import run_queued_tasks
 from tests.browser.steps import scripts_ready
 from tests.factories import PASSWORD
 
@@ -74,3 +75,22 @@ def test_a_picture_uploaded_and_inserted_in_the_editor_reaches_the_public_page_w
     page.wait_for_function("() => document.querySelector('.post-body figure img').naturalWidth > 0")
     assert img.evaluate("img => img.currentSrc").endswith(".webp")  # Chromium takes the WebP copy
     expect(page.get_by_text("Medically reviewed by")).to_be_visible()
+
+
+def test_an_uploaded_picture_says_preparing_until_the_worker_has_made_its_copies(page, login, author, settings):
+    login(author)
+    page.get_by_role("link", name="New post").click()
+    scripts_ready(page, "editor", "images")
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # as deployed: a worker runs it
+    page.get_by_label("Picture file").set_input_files(
+        {"name": "handpiece.jpg", "mimeType": "image/jpeg", "buffer": jpeg()})
+    page.get_by_label("Alt text", exact=True).fill("Pico laser handpiece held above a skin model")
+    page.get_by_role("button", name="Upload picture").click()
+    expect(page.locator("[data-picture-status]")).to_contain_text("Uploaded.")
+    note = page.locator("[data-picture-list] .picture-preparing")
+    expect(note).to_have_text("Preparing resized copies…")
+
+    run_queued_tasks()
+
+    expect(note).to_have_text("Resized copies ready.")
+    expect(page.locator("[data-picture-list] img")).to_have_attribute("src", __import__("re").compile(r"-480\.webp$"))

@@ -35,8 +35,27 @@ def test_image_upload_view_returns_how_to_insert_the_picture(client, author):
     result = response.json()
     assert result["id"] == image.pk
     assert result["markdown"] == f'![Pico laser handpiece](image:{image.pk}/pico.jpg "The handpiece")'
-    assert result["thumbnail"].endswith("-480.webp") or result["thumbnail"].endswith(".webp")
     assert result["findings"] == []
+
+
+def test_image_upload_view_answers_at_once_and_shows_preparing_until_the_copies_exist(
+        client, author, django_capture_on_commit_callbacks):
+    client.force_login(author)
+
+    with django_capture_on_commit_callbacks() as queued:  # the upload commits; its task has not run yet
+        result = post_upload(client).json()
+
+    image = Image.objects.get()
+    assert result["preparing"] is True and result["thumbnail"] == f"/media/{image.file}"
+    assert client.get(result["status_url"]).json()["preparing"] is True
+    assert "Preparing resized copies…" in client.get(UPLOAD_URL).content.decode()
+
+    for run_task in queued:  # the worker makes the copies
+        run_task()
+
+    now = client.get(result["status_url"]).json()
+    assert now["preparing"] is False and now["thumbnail"].endswith("-480.webp")
+    assert "Preparing resized copies…" not in client.get(UPLOAD_URL).content.decode()
 
 
 def test_image_upload_view_refuses_without_alt_text_and_keeps_nothing(client, author):
@@ -95,7 +114,7 @@ def test_image_upload_is_for_writers_only(client, reviewer):
     assert not Image.objects.exists()
 
 
-def test_image_upload_needs_a_login(client):
+def test_image_upload_needs_a_login(client, db):  # the write guard reads the records first (review.middleware)
     response = post_upload(client)
 
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
