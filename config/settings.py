@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "config.middleware.RequestInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.SignedInNoStoreMiddleware",
+    "config.middleware.LastHomeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A 404 at an address that moved (a renamed slug, an imported site's old address) answers 301.
     "public.redirects.MovedAddressMiddleware",
@@ -157,7 +159,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/editor/"
+LOGIN_REDIRECT_URL = "/editor/"  # only for a user with no role; config.views.home_for picks each role's home
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"

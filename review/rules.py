@@ -50,6 +50,12 @@ def is_reviewer(user) -> bool:
     return reviewer_profile(user) is not None
 
 
+def lacks_reviewer_profile(user) -> bool:
+    """In the reviewer group, but without an active reviewer profile: they cannot review until an administrator
+    adds one (the name, credentials and registration a signature carries)."""
+    return is_active_user(user) and user.has_perm("review.sign_post") and reviewer_profile(user) is None
+
+
 def reviewer_lapsed(user) -> bool:
     """A reviewer whose registration is no longer verified: they read, but act on nothing until renewed."""
     profile = reviewer_profile(user)

@@ -16,8 +16,10 @@ from review.states import Meaning, State
 
 
 def _require_reviewer(user):
+    if rules.lacks_reviewer_profile(user):
+        raise PermissionDenied(review_messages.NO_REVIEWER_PROFILE)
     if not rules.is_reviewer(user):
-        raise PermissionDenied("The review queue is for medical reviewers with an active reviewer profile.")
+        raise PermissionDenied(review_messages.QUEUE_IS_FOR_REVIEWERS)
 
 
 def _require_reader(user, workflow):
