@@ -67,7 +67,9 @@ def test_reviewer_comments_requests_changes_then_approves_and_signs(page, login,
     screenshot("review-page", full_page=True)
 
     page.get_by_role("button", name="Request changes").click()
-    expect(page.get_by_text("Say what needs to change before sending the post back.")).to_be_visible()
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_contain_text("Say what needs to change before sending the post back.")
+    expect(summary).to_be_focused()
     page.get_by_label("What needs to change").fill("See my comment on the collagen claim.")
     page.get_by_role("button", name="Request changes").click()
     expect(page.get_by_text("went back to")).to_be_visible()
@@ -101,7 +103,10 @@ def test_wrong_password_does_not_sign(page, login, author, reviewer):
     open_signing_panel(page, "a wrong password")
     page.get_by_role("button", name="Sign", exact=True).click()
 
-    expect(page.get_by_text("That password is not correct. Nothing was signed.")).to_be_visible()
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_contain_text("That password is not correct. Nothing was signed.")
+    expect(summary).to_be_focused()
+    expect(page.locator("#sign-password-error")).to_have_text("That password is not correct. Nothing was signed.")
     expect(page.get_by_label("Sources are cited")).to_be_checked()
     assert not Signature.objects.exists()
 
