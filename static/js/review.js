@@ -21,8 +21,7 @@
   });
 
   // --- A form sent back with problems: its summary (at the form's top) takes the focus, so it is seen and read.
-  // After the page's load: the browser's own move to the form's #fragment (kept for pages without script) would
-  // otherwise take the focus back to the document.
+  // After the page's load, when the browser has finished placing the page.
   var summary = document.querySelector("[data-error-summary]");
   function focusSummary() {
     summary.scrollIntoView({ block: "center" });

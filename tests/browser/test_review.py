@@ -9,7 +9,7 @@ from review.anchoring import text_of
 from review.models import Comment, Signature
 from review.states import State
 from tests.factories import make_post
-from tests.browser.steps import open_signing_panel, scripts_ready
+from tests.browser.steps import open_signing_panel, scripts_ready, select_passage
 
 BODY = """Pico laser 💫 treatments may **stimulate collagen production** in the weeks after treatment.
 
@@ -18,31 +18,6 @@ BODY = """Pico laser 💫 treatments may **stimulate collagen production** in th
 - Use SPF 50 every day.
 - Avoid retinoids for five days.
 """
-
-
-def select_passage(page, passage):
-    """Select `passage` inside the article the way a mouse drag would."""
-    page.evaluate(
-        """(passage) => {
-            const root = document.querySelector('[data-annotate-root]');
-            const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-            let node;
-            while ((node = walker.nextNode())) {
-                const at = node.data.indexOf(passage);
-                if (at === -1) continue;
-                const range = document.createRange();
-                range.setStart(node, at);
-                range.setEnd(node, at + passage.length);
-                const selection = window.getSelection();
-                selection.removeAllRanges();
-                selection.addRange(range);
-                root.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
-                return;
-            }
-            throw new Error('passage not found: ' + passage);
-        }""",
-        passage,
-    )
 
 
 def test_reviewer_comments_requests_changes_then_approves_and_signs(page, login, author, reviewer, publisher, screenshot):
