@@ -1,6 +1,15 @@
 """Steps several browser journeys share."""
 
+import os
+from pathlib import Path
+
+import pytest
+
 from review.models import DEFAULT_CHECKLIST
+
+# Installed by scripts/test.sh from the npm registry into a git-ignored folder.
+AXE = Path(os.environ.get("MEDREVIEW_AXE", Path(__file__).resolve().parents[2] / ".venv" / "node" / "node_modules"
+                          / "axe-core" / "axe.min.js"))
 
 
 def open_signing_panel(page, password):
@@ -70,3 +79,13 @@ def in_view(page, locator) -> bool:
     box = locator.bounding_box()
     height = page.evaluate("window.innerHeight")
     return box is not None and box["y"] < height and box["y"] + box["height"] > 0
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is now (the context must bypass the CSP)."""
+    if not AXE.exists():
+        pytest.skip(f"axe-core is not installed at {AXE} (scripts/test.sh installs it with npm)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']]}"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
