@@ -267,7 +267,7 @@ def post_detail(request, pk):
 
 def _render_post(request, post, *, error: str = "", status: int = 200, schedule_form=None, blocked=()):
     workflow = post.workflow
-    history = selectors.post_history(post)
+    history = selectors.post_history(post, request.user)
     revision = post.current_revision
     claims_found = claim_findings.revision_findings(revision)
     open_quotes = [c.quote_exact for c in history.comments if c.quote_exact]
