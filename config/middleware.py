@@ -1,4 +1,5 @@
-"""Middleware of our own: session lifetime, refusing unreadable input, and a 503 page when the database fails.
+"""Middleware of our own: session lifetime, refusing unreadable input, a 503 page when the database fails, signed-in
+pages kept out of the browser's cache, and remembering which home (editor or queue) a user opened last.
 
 Sessions slide: they renew their expiry at most every few minutes, not on every request. Renewing on
 every request (SESSION_SAVE_EVERY_REQUEST) is an UPDATE and a commit on every page a signed-in user
@@ -176,7 +177,7 @@ HOME_COOKIE_AGE = 365 * 24 * 3600
 
 
 class LastHomeMiddleware:
-    """Remember whether the editor or the review queue was used last (config.views.home_for reads it)."""
+    """Remember whether the editor or the review queue was used last (review.accounts.home_for reads it)."""
 
     HOMES = {"/editor/": "editor", "/review/": "review"}
 

@@ -159,7 +159,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/editor/"  # only for a user with no role; config.views.home_for picks each role's home
+LOGIN_REDIRECT_URL = "/editor/"  # not used by our login page: review.accounts.home_for picks each role's home
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"

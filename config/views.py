@@ -1,38 +1,11 @@
-"""Project-wide pages: signing in (each role lands on its own home), and the error pages' views."""
+"""Project-wide pages: the password reset's email, the site icon and the 500 page (signing in: review/accounts.py)."""
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
-from django.urls import reverse
 
 from config import site
-from config.middleware import HOME_COOKIE
-from review import rules
-
-
-def homes_for(user) -> list[str]:
-    """The homes a user may use, in the order offered when they have never chosen: the queue first."""
-    homes = []
-    if rules.is_reviewer(user) or rules.lacks_reviewer_profile(user):
-        homes.append("review")  # without a profile the queue page says what is missing
-    if rules.uses_editor(user):
-        homes.append("editor")
-    return homes
-
-
-def home_for(user, last_used: str | None = None) -> str:
-    """Where `user` lands after signing in: the home of their role; of several, the one they used last."""
-    homes = homes_for(user)
-    if not homes:
-        return reverse("admin:index") if user.is_staff else reverse("public:index")
-    home = last_used if last_used in homes else homes[0]
-    return reverse("review:queue" if home == "review" else "editor:dashboard")
-
-
-class LoginView(auth_views.LoginView):
-    def get_default_redirect_url(self):
-        return home_for(self.request.user, self.request.COOKIES.get(HOME_COOKIE))
 
 
 # "Forgot password?": Django's views and one-time token. The link names the site's public address (SITE_URL),
