@@ -25,17 +25,16 @@ def _revisions_by_hash(post_ids, hashes) -> dict[tuple[int, str], Revision]:
 
 
 def last_sent_back(post, revision, user) -> Decision | None:
-    """The latest earlier version on which changes were requested: by `user` if they ever did, else by anyone."""
-    events = list(AuditEvent.objects.filter(post=post, action="request_changes").exclude(
-        revision_hash=revision.content_hash).order_by("-seq").values("actor_id", "revision_hash"))
-    if not events:
+    """The earlier version on which changes were requested, when that was the latest decision on the post: after
+    a later signature the reviewer compares with the signed version instead."""
+    latest = (AuditEvent.objects.filter(post=post, action__in=DECISIONS).exclude(revision_hash=revision.content_hash)
+              .order_by("-seq").values("actor_id", "action", "revision_hash").first())
+    if latest is None or latest["action"] != "request_changes":
         return None
-    mine = [e for e in events if e["actor_id"] == user.pk]
-    chosen = (mine or events)[0]
-    found = _revisions_by_hash([post.pk], [chosen["revision_hash"]]).get((post.pk, chosen["revision_hash"]))
+    found = _revisions_by_hash([post.pk], [latest["revision_hash"]]).get((post.pk, latest["revision_hash"]))
     if found is None or found.number >= revision.number:
         return None
-    return Decision("request_changes", found, by_user=bool(mine))
+    return Decision("request_changes", found, by_user=latest["actor_id"] == user.pk)
 
 
 def notes_since(post, since: Revision | None) -> list[dict]:

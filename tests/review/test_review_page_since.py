@@ -135,3 +135,17 @@ def test_signing_twice_from_the_same_page_says_you_already_did(reviewer_client, 
     assert again.status_code == 409
     html = again.content.decode()
     assert "You already approved it at" in html and "your action was not applied" not in html
+
+
+def test_review_page_compares_with_the_signed_version_once_a_later_one_was_signed(reviewer_client, resubmitted,
+                                                                                  reviewer, author, publisher):
+    services.revision_sign(resubmitted, user=reviewer, password=PASSWORD, attested=True)
+    services.post_publish(resubmitted, user=publisher)
+    resubmitted.refresh_from_db()
+    services.post_save_draft(resubmitted, user=author, title=resubmitted.current_revision.title, summary="",
+                             body=REVISED + "\nAsk about sessions.\n")
+    services.post_submit(resubmitted, user=author)
+
+    html = page_of(reviewer_client, resubmitted)
+
+    assert "Changes since the last signed version (v2 → v3)" in html and "last reviewed" not in html
