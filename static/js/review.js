@@ -129,8 +129,16 @@
     button.addEventListener("mousedown", function (event) { event.preventDefault(); });
     button.addEventListener("click", openAtSelection);
   }
-  if (cancel) {
-    cancel.addEventListener("click", function () { setQuote(null); putBack(); button.hidden = true; });
+  function closeFloating() {
+    setQuote(null);
+    putBack();
+    button.hidden = true;
+  }
+  if (cancel) { cancel.addEventListener("click", closeFloating); }
+  if (form) {
+    form.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && form.classList.contains("floating")) { closeFloating(); }
+    });
   }
   root.addEventListener("mouseup", offerComment);
   root.addEventListener("keyup", offerComment);
