@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in emails name the address `make run` serves at (config/site.py); an exported SITE_URL wins.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test install bench bench-pg bench-quick screenshots clean
 

@@ -99,6 +99,11 @@ class ClaimSentence:
     cited: bool
     citations: tuple[Citation, ...] = ()
 
+    @property
+    def reads(self) -> str:
+        """The sentence as a reader reads it: without footnote markers ("[^1]"); its citations name the sources."""
+        return " ".join(_FOOTNOTE_MARKER.sub("", self.text).split())
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -294,6 +299,9 @@ _INLINE_LINK = re.compile(
     r"(?:\s+[\"'(][^\n]{0,500}?[\"')])?\s*\)"
 )
 _REF_LINK = re.compile(r"(?<!!)\[(?P<text>[^\[\]\^\n][^\[\]\n]*)\]\[(?P<ref>[^\[\]\n]*)\]")
+_FOOTNOTE_MARKER = re.compile(r"[ \t]*\[\^[^\[\]\s]+\](?!:)")  # a footnote reference and the space before it
+_ATX_HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)", re.M)
+_SETEXT_UNDERLINE = re.compile(r"\n {0,3}(?:=+|-+)[ \t]*(?:\n|$)")
 _FOOTNOTE_REF = re.compile(r"\[\^(?P<id>[^\[\]\s]+)\](?!:)")
 _AUTOLINK = re.compile(r"<(?:https?://|mailto:|doi:)[^<>\s]*>", re.I)
 _BARE_URL = re.compile(r"\bhttps?://[^\s<>\"'\[\]]+[^\s<>\"'\[\].,;:!?)]", re.I)
@@ -869,6 +877,8 @@ def claim_sentences(text: str) -> list[ClaimSentence]:
         by_label.setdefault((c.kind, c.label if c.kind != "link" else c.url), []).append(c)
     result = []
     for start, end in doc.sentences:
+        if _is_heading(text, start, end):
+            continue  # a heading names a topic ("5 tips for open pores"); the sentences under it make the claims
         prose = doc.prose[start:end]
         without_refs = _FOOTNOTE_REF.sub(lambda m: " " * len(m.group()), prose)
         has_number = bool(re.search(r"\d", without_refs)) or bool(_PROPORTION.search(prose)) or bool(
@@ -882,6 +892,14 @@ def claim_sentences(text: str) -> list[ClaimSentence]:
         result.append(ClaimSentence(original, start, end, has_number, has_outcome, _cites(original) or bool(cited),
                                     cited))
     return result
+
+
+def _is_heading(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is (in) a Markdown heading: "## …" before it, or "===" / "---" under its line."""
+    if _ATX_HEADING.match(text, text.rfind("\n", 0, start) + 1):
+        return True
+    line_end = text.find("\n", end)
+    return line_end != -1 and bool(_SETEXT_UNDERLINE.match(text, line_end))
 
 
 def _citations_used_in(sentence: str, by_label: dict) -> list[Citation]:

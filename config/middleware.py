@@ -1,4 +1,5 @@
-"""Middleware of our own: session lifetime, refusing unreadable input, and a 503 page when the database fails.
+"""Middleware of our own: session lifetime, refusing unreadable input, a 503 page when the database fails, signed-in
+pages kept out of the browser's cache, and remembering which home (editor or queue) a user opened last.
 
 Sessions slide: they renew their expiry at most every few minutes, not on every request. Renewing on
 every request (SESSION_SAVE_EVERY_REQUEST) is an UPDATE and a commit on every page a signed-in user
@@ -18,6 +19,7 @@ from django.db import DatabaseError, OperationalError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
 
 logger = logging.getLogger(__name__)
 
@@ -151,3 +153,44 @@ class DatabaseUnavailableMiddleware:
         if database_unavailable(exception):
             return database_unavailable_response(exception, request)
         return None
+
+
+class SignedInNoStoreMiddleware:
+    """Pages shown to a signed-in user are never kept by the browser: Back after signing must ask the server
+    again, not show "Nobody has signed this version yet" from the cache, and a shared computer must not keep
+    drafts or the review queue. Django's own never-cache headers, which include `no-store`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
+
+
+# Which home a user with several roles opened last, remembered in the browser for the next login.
+HOME_COOKIE = "medreview_home"
+HOME_COOKIE_AGE = 365 * 24 * 3600
+
+
+class LastHomeMiddleware:
+    """Remember whether the editor or the review queue was used last (review.accounts.home_for reads it)."""
+
+    HOMES = {"/editor/": "editor", "/review/": "review"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if request.method != "GET" or response.status_code != 200 or user is None or not user.is_authenticated:
+            return response
+        home = next((name for prefix, name in self.HOMES.items() if request.path.startswith(prefix)), None)
+        if home and request.COOKIES.get(HOME_COOKIE) != home:
+            response.set_cookie(HOME_COOKIE, home, max_age=HOME_COOKIE_AGE, samesite="Lax", httponly=True,
+                                secure=settings.SESSION_COOKIE_SECURE)
+        return response

@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "config.middleware.RequestInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.SignedInNoStoreMiddleware",
+    "config.middleware.LastHomeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A 404 at an address that moved (a renamed slug, an imported site's old address) answers 301.
     "public.redirects.MovedAddressMiddleware",
@@ -161,7 +163,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/editor/"
+LOGIN_REDIRECT_URL = "/editor/"  # not used by our login page: review.accounts.home_for picks each role's home
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"

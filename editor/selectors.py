@@ -149,13 +149,13 @@ class PostHistory:
     events: list[AuditEvent]
 
 
-def post_history(post: Post) -> PostHistory:
+def post_history(post: Post, viewer) -> PostHistory:
     # The list needs no bodies: leave them in the database, however long the history.
     revisions = list(
         post.revisions.select_related("author").defer("body", "html", "summary").order_by("-number")
     )
     comments = post_comments(post)
-    events = list(AuditEvent.objects.filter(post=post).order_by("-seq"))
+    events = list(AuditEvent.objects.filter(rules.timeline_events_q(viewer), post=post).order_by("-seq"))
     return PostHistory(revisions=revisions, comments=comments, events=events)
 
 

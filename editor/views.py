@@ -332,7 +332,7 @@ def _render_post(request, post, *, error: str = "", status: int = 200, schedule_
                  field_errors=None, due_form=None, reply_forms=None):
     workflow = post.workflow
     user = request.user
-    history = selectors.post_history(post)
+    history = selectors.post_history(post, user)
     revision = post.current_revision
     claims_found = claim_findings.revision_findings(revision)
     open_quotes = [c.quote_exact for c in history.comments if c.quote_exact]

@@ -70,6 +70,11 @@ def not_permitted(name: str) -> str:
     return f"You may not {name.replace('_', ' ')} this post."
 
 
+NO_REVIEWER_PROFILE = ("Your account is in the medical reviewer group, but it has no active reviewer profile yet: "
+                       "the name, credentials and registration number your signature carries. Ask an administrator "
+                       "to add it (Admin › Reviewer profiles); the queue opens here as soon as it exists.")
+QUEUE_IS_FOR_REVIEWERS = ("The review queue is for medical reviewers. If you review articles, ask an administrator "
+                          "to add you to the medical reviewer group with a reviewer profile.")
 NOT_A_REVIEWER = "Only reviewers with an active reviewer profile can do this."
 INVOLVED = "You wrote, edited or justified wording in this post, so someone else must review it."
 MAY_NOT_EDIT = "You may not edit this post."

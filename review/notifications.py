@@ -17,12 +17,14 @@ from django.urls import reverse
 
 from background import jobs
 from config.site import absolute_url
-from review import audit
+from review import audit, reviewing
 from review.models import Signature
 
 logger = logging.getLogger(__name__)
 
 SUBJECTS = {
+    "archive": "Archived: {title}",
+    "restore": "Restored: {title}",
     "submit": "Waiting for your review: {title}",
     "resubmit": "Revised and waiting for your review: {title}",
     "request_changes": "Changes requested: {title}",
@@ -53,6 +55,8 @@ def reviewer_emails(workflow) -> list[str]:
 
 
 def recipients(action: str, workflow) -> list[str]:
+    if action in {"archive", "restore"}:  # the author hears what became of their post
+        return [workflow.post.author.email] if workflow.post.author.email else []
     if action == "assign":
         return [workflow.assignee.email] if workflow.assignee_id and workflow.assignee.email else []
     if action in {"submit", "resubmit", "rereview_due"}:
@@ -100,7 +104,13 @@ def _details(action: str, workflow, actor) -> dict:
     post = workflow.post
     if action == "request_changes":
         comment = post.comments.filter(author=actor).order_by("-created_at", "-pk").first()
-        return {"comment": comment}
+        # Everything still open goes back with the post: the author needs each comment on a passage to act.
+        passages = [c for c in post.comments.filter(resolved_at__isnull=True).order_by("created_at", "pk")
+                    if c.pk != getattr(comment, "pk", None)]
+        return {"comment": comment, "passages": passages}
+    if action == "resubmit":
+        notes = reviewing.notes_since(post, None)
+        return {"note": notes[-1]["note"] if notes else ""}
     if action == "approve":
         return {"signatures": Signature.objects.valid_for(post.current_revision)}
     if action == "unpublish":

@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.timesince import timesince
 
 from content.models import word_count
-from review import rules
+from review import reviewing, rules
 from review.models import Signature, Workflow, printed_name
 from review.states import Meaning, State
 
@@ -137,13 +137,11 @@ def rows(tab: str, user, page: int = 1, now=None) -> list[dict]:
 def with_details(workflows, user, now=None):
     """What a row of the queue shows, and whether this user may claim it (`rules.claimable`)."""
     claimable = rules.claimable(user, now).filter(pk=OuterRef("pk"))
-    reviewed_before = Signature.objects.filter(revision__post=OuterRef("post"))
     signer_lapsed = Signature.objects.filter(revision=OuterRef("post__live_revision"),
                                              reviewer__verified_until__lt=timezone.localdate())
-    return workflows.annotate(reviewed_before=Exists(reviewed_before), can_claim=Exists(claimable),
+    return workflows.annotate(can_claim=Exists(claimable),
                               signer_lapsed=Exists(signer_lapsed)).values(
-        "pk", "post_id", "state", "submitted_at", "review_due_at", "due_date", "assignee_id", "reviewed_before",
-        "can_claim",
+        "pk", "post_id", "state", "submitted_at", "review_due_at", "due_date", "assignee_id", "can_claim",
         "signer_lapsed",
         author_id=F("post__author_id"), live_revision_id=F("post__live_revision_id"),
         current_revision_id=F("post__current_revision_id"),
@@ -190,7 +188,7 @@ class Row:
     since_text: str
     waiting: str
     words: int
-    reviewed_before: bool
+    reviewed_before: str  # the latest decision on an earlier version: "Changes requested on v1", "No, first review"
     reviewer: str  # "You", a colleague's name, or "" while nobody has it
     rereview: bool
     signer_lapsed: bool  # a signer's registration has lapsed (a reason the review may be due)
@@ -233,6 +231,7 @@ def present(tab: str, found: list[dict], user, now: datetime, *, reviewers=None)
             for s in found
         ]
     involved = rules.involved_users([w["post_id"] for w in found]) if reviewers else {}
+    decisions = reviewing.latest_decisions([w["post_id"] for w in found])
     shown = []
     for w in found:
         live = reads_live(w["state"], w["live_revision_id"])
@@ -253,7 +252,7 @@ def present(tab: str, found: list[dict], user, now: datetime, *, reviewers=None)
             since_text=date_format(local, "j M Y" if tab == "rereview" else "j M Y, H:i") if local else "",
             waiting=timesince(local, now) if local and local <= now else "",
             words=word_count(w["live_body"] if live else w["body"]),
-            reviewed_before=w["reviewed_before"], reviewer=reviewer, rereview=w["state"] == State.PUBLISHED,
+            reviewed_before=reviewing.decision_text(decisions.get(w["post_id"])), reviewer=reviewer, rereview=w["state"] == State.PUBLISHED,
             signer_lapsed=w["signer_lapsed"], can_claim=w["can_claim"],
             eligible_reviewers=tuple((r.pk, r.reviewer_profile.printed_name) for r in reviewers or ()
                                      if r.pk not in involved.get(w["post_id"], ())),

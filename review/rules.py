@@ -59,6 +59,12 @@ def is_reviewer(user) -> bool:
     return reviewer_profile(user) is not None
 
 
+def lacks_reviewer_profile(user) -> bool:
+    """In the reviewer group, but without an active reviewer profile: they cannot review until an administrator
+    adds one (the name, credentials and registration a signature carries)."""
+    return is_active_user(user) and user.has_perm("review.sign_post") and reviewer_profile(user) is None
+
+
 def reviewer_lapsed(user) -> bool:
     """A reviewer whose registration is no longer verified: they read, but act on nothing until renewed."""
     profile = reviewer_profile(user)
@@ -67,6 +73,20 @@ def reviewer_lapsed(user) -> bool:
 
 def reviewer_may_act(user) -> bool:
     return is_reviewer(user) and not reviewer_lapsed(user)
+
+
+# Failed signing attempts are between the signer and the administrators (a lock-out may need lifting): a post's
+# timeline leaves them out for its writer and publisher.
+ADMIN_ONLY_EVENTS = frozenset({"sign_failed", "signing_locked"})
+
+
+def sees_admin_only_events(user) -> bool:
+    return is_active_user(user) and user.is_staff
+
+
+def timeline_events_q(user) -> Q:
+    """The audit events a post's timeline shows `user`."""
+    return Q() if sees_admin_only_events(user) else ~Q(action__in=ADMIN_ONLY_EVENTS)
 
 
 # --- when a live version's review is due

@@ -5,19 +5,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from content.models import Post, Revision
-from review import anchoring, audit_pack, diffing, findings, http, messages as review_messages, queue, rules, services
+from review import (anchoring, audit_pack, diffing, findings, http, messages as review_messages, queue, reviewing, rules,
+                    services)
 from review.forms import AssignForm, ClaimForm, CommentForm, RequestChangesForm, SignForm
 from review.models import Comment, ReviewPolicy, Signature, signoffs_missing
 from review.states import Meaning, State
 
 
 def _require_reviewer(user):
+    if rules.lacks_reviewer_profile(user):
+        raise PermissionDenied(review_messages.NO_REVIEWER_PROFILE)
     if not rules.is_reviewer(user):
-        raise PermissionDenied("The review queue is for medical reviewers with an active reviewer profile.")
+        raise PermissionDenied(review_messages.QUEUE_IS_FOR_REVIEWERS)
 
 
 def _require_reader(user, workflow):
@@ -76,7 +80,8 @@ def _render_queue(request, *, error: str = "", status: int = 200):
         "page": page,
         "pages": pages,
         "can_assign": can_assign,
-        "lapsed_until": user.reviewer_profile.verified_until if rules.reviewer_lapsed(user) else None,
+        "lapsed_message": (review_messages.registration_lapsed(user.reviewer_profile.verified_until)
+                           if rules.reviewer_lapsed(user) else ""),
         "error": error,
     }
     return render(request, "review/queue.html", context, status=status)
@@ -142,9 +147,17 @@ def _render_review(request, post, *, status=200, sign_form=None, changes_form=No
         Revision.objects.filter(post=post, number__lt=revision.number, signatures__isnull=False)
         .order_by("-number").first() if revision else None
     )
+    # Opens on what changed since the version sent back last (the reviewer's own, if they sent one back);
+    # "?since=signed" switches to the changes since the last signed version.
+    sent_back = reviewing.last_sent_back(post, revision, user) if revision else None
+    since = "signed" if request.GET.get("since") == "signed" or sent_back is None else "reviewed"
+    compared_with = sent_back.revision if since == "reviewed" else last_signed
     comments = list(
         Comment.objects.filter(post=post).select_related("author__reviewer_profile", "revision", "resolved_by")
     )
+    answered = reviewing.answered_comment_ids(post)
+    for comment in comments:
+        comment.status = reviewing.comment_status(comment, answered)
     anchors = anchoring.comment_highlights(
         revision.html, [c for c in comments if c.is_open and c.quote_exact and c.revision_id == revision.pk])
     now = timezone.now()
@@ -173,9 +186,17 @@ def _render_review(request, post, *, status=200, sign_form=None, changes_form=No
                     if m in Meaning.values},
         "required": {Meaning(m).label: n for m, n in policy.required_signoffs.items() if m in Meaning.values},
         "last_signed": last_signed,
-        "diff": diffing.word_diff(diffing.reader_text(last_signed), diffing.reader_text(revision)),
+        "sent_back": sent_back,
+        "since": since,
+        "compared_with": compared_with,
+        "notes": reviewing.notes_since(post, sent_back.revision if sent_back else None),
+        # Made before this version existed: what the writer was asked to address.
+        "earlier_comments": [c for c in comments if c.created_at < revision.created_at] if sent_back else [],
+        "diff": diffing.word_diff(diffing.reader_text(compared_with), diffing.reader_text(revision)),
         "comments": comments,
         "open_count": sum(1 for c in comments if c.is_open),
+        "lapsed_message": (review_messages.registration_lapsed(user.reviewer_profile.verified_until)
+                           if rules.reviewer_lapsed(user) else ""),
         "anchors": anchors,
         "can_sign": can_sign,
         "can_request_changes": can_request_changes,
@@ -194,6 +215,9 @@ def _render_review(request, post, *, status=200, sign_form=None, changes_form=No
         "changes_form": changes_form or RequestChangesForm(initial=initial),
         "comment_form": comment_form or CommentForm(initial=initial),
         "error": error,
+        # Which form a refusal belongs to: it is summarised at the top of that form, not of the page.
+        "error_in": ("sign" if sign_form and can_sign else "changes" if changes_form and can_request_changes
+                     else "comment" if comment_form and rules.may_comment(workflow, user) else ""),
     }
     return render(request, "review/review_page.html", context, status=status)
 
@@ -269,13 +293,13 @@ def comment_create(request, pk):
     if not form.is_valid():
         return _render_review(request, post, status=400, comment_form=form)
     try:
-        services.comment_add(post=post, user=request.user, body=form.cleaned_data["body"], quote=form.quote(),
-                             expected_revision=form.cleaned_data.get("expected_revision"))
+        comment = services.comment_add(post=post, user=request.user, body=form.cleaned_data["body"],
+                                       quote=form.quote(), expected_revision=form.cleaned_data.get("expected_revision"))
     except http.REFUSALS as exc:
         error = _put_errors(form, exc)
         return _render_review(request, post, status=http.status_for(exc), comment_form=form, error=error)
     messages.success(request, "Your comment was added.")
-    return redirect("review:post", pk=post.pk)
+    return _back_to_comment(post, comment)
 
 
 @login_required
@@ -289,7 +313,12 @@ def comment_resolve(request, pk, comment_pk):
     except http.REFUSALS as exc:
         return _render_review(request, post, status=http.status_for(exc), error=http.message_for(exc))
     messages.success(request, "The comment is resolved.")
-    return redirect("review:post", pk=post.pk)
+    return _back_to_comment(post, comment)
+
+
+def _back_to_comment(post, comment):
+    """Back on the review page where the reviewer was: at the comment they just wrote or resolved."""
+    return redirect(f"{reverse('review:post', args=[post.pk])}#comment-{comment.pk}")
 
 
 @login_required

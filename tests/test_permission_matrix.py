@@ -160,6 +160,16 @@ EXPECTED: dict[str, list[Case]] = {
              data=lambda world, role: {"username": "m-author", "password": "wrong"}),
     ],
     "logout": [Case("GET", public(405)), Case("POST", public(LOGIN))],
+    "password_reset": [
+        Case("GET", public(200)),
+        Case("POST", public(MOVED), "any address: the same answer, whether an account uses it or not",
+             data=lambda world, role: {"email": "m-author@example.com"}),
+    ],
+    "password_reset_done": [Case("GET", public(200))],
+    "password_reset_confirm": [Case("GET", public(200), "a link that does not work says so",
+                                    kwargs=lambda world, role: {"uidb64": "MQ", "token": "not-a-token"})],
+    "password_reset_complete": [Case("GET", public(200))],
+    "favicon": [Case("GET", public(301))],
     "admin:index": [
         Case("GET", answers(ADMIN_LOGIN, anonymous=ADMIN_LOGIN, admin=200)),
     ],

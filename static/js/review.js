@@ -1,4 +1,5 @@
-/* The review page: reveal the signing panel, fill the comment form from a selected passage, and mark the passages of open
+/* The review page: reveal the signing panel, move focus to a form's error summary, offer "Comment" at a selected
+ * passage and open the comment form there, fill its quote, and mark the passages of open
  * comments where the server says they lie (UTF-16 offsets into the article's text, review.anchoring). The server
  * finds passages and marks the claims check's wording; nothing here re-implements that.
  * When its handlers are bound it adds "review" to <html data-ready>, which browser tests wait for. */
@@ -18,6 +19,17 @@
       if (first) { first.focus(); }
     });
   });
+
+  // --- A form sent back with problems: its summary (at the form's top) takes the focus, so it is seen and read.
+  // After the page's load, when the browser has finished placing the page.
+  var summary = document.querySelector("[data-error-summary]");
+  function focusSummary() {
+    summary.scrollIntoView({ block: "center" });
+    summary.focus({ preventScroll: true });
+  }
+  if (summary) {
+    if (document.readyState === "complete") { focusSummary(); } else { window.addEventListener("load", focusSummary); }
+  }
 
   var root = document.querySelector("[data-annotate-root]");
   if (!root) { ready(); return; }
@@ -59,17 +71,79 @@
     return { exact: exact, prefix: CONTEXT ? before.toString().slice(-CONTEXT) : "", suffix: after.toString().slice(0, CONTEXT) };
   }
 
-  function onSelect() {
-    var quote = quoteOfSelection();
-    if (quote) { setQuote(quote); }
+  // --- A "Comment" button at the selection opens the comment form just below it; Cancel puts the form back.
+  var home = document.querySelector("[data-comment-form-home]");
+  var cancel = form && form.querySelector("[data-comment-cancel]");
+  var button = null, pending = null;
+  if (form && home) {
+    button = document.createElement("button");
+    button.type = "button";
+    button.className = "button primary comment-at-selection";
+    button.textContent = "Comment";
+    button.hidden = true;
+    document.body.appendChild(button);
   }
-  root.addEventListener("mouseup", onSelect);
-  root.addEventListener("keyup", onSelect);
-  document.addEventListener("selectionchange", function () {
-    // Keyboard and programmatic selections end up here as well.
+
+  function below(rect) {
+    return { top: rect.bottom + window.scrollY + 8, left: rect.left + window.scrollX };
+  }
+
+  function place(element, rect) {
+    var at = below(rect), width = element.offsetWidth || 0;
+    var maxLeft = document.documentElement.clientWidth - width - 8;
+    element.style.top = at.top + "px";
+    element.style.left = Math.max(8, Math.min(at.left, maxLeft)) + "px";
+  }
+
+  function offerComment() {
     var quote = quoteOfSelection();
     if (quote) { setQuote(quote); }
-  });
+    if (!button) { return; }
+    if (!quote) { if (!form.classList.contains("floating")) { button.hidden = true; } return; }
+    pending = { quote: quote, rect: window.getSelection().getRangeAt(0).getBoundingClientRect() };
+    button.hidden = false;
+    place(button, pending.rect);
+  }
+
+  function openAtSelection() {
+    if (!pending) { return; }
+    setQuote(pending.quote);
+    button.hidden = true;
+    form.classList.add("floating");
+    document.body.appendChild(form);
+    if (cancel) { cancel.hidden = false; }
+    place(form, pending.rect);
+    var body = form.querySelector("textarea");
+    if (body) { body.focus({ preventScroll: true }); }
+  }
+
+  function putBack() {
+    form.classList.remove("floating");
+    form.style.top = form.style.left = "";
+    home.appendChild(form);
+    if (cancel) { cancel.hidden = true; }
+  }
+
+  if (button) {
+    // mousedown would collapse the selection before the click: keep it.
+    button.addEventListener("mousedown", function (event) { event.preventDefault(); });
+    button.addEventListener("click", openAtSelection);
+  }
+  function closeFloating() {
+    setQuote(null);
+    putBack();
+    button.hidden = true;
+  }
+  if (cancel) { cancel.addEventListener("click", closeFloating); }
+  if (form) {
+    form.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && form.classList.contains("floating")) { closeFloating(); }
+    });
+  }
+  root.addEventListener("mouseup", offerComment);
+  root.addEventListener("keyup", offerComment);
+  // Touch, keyboard and programmatic selections end up here as well.
+  document.addEventListener("selectionchange", offerComment);
   if (form) {
     var clear = form.querySelector("[data-quote-clear]");
     if (clear) { clear.addEventListener("click", function () { setQuote(null); }); }

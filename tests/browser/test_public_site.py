@@ -6,12 +6,11 @@ from pathlib import Path
 import pytest
 
 from review.states import State
+from tests.browser.steps import serious_violations
 from tests.public.conftest import LONG_BODY
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
-# Installed by scripts/test.sh from the npm registry into a git-ignored folder.
-AXE = Path(os.environ.get("MEDREVIEW_AXE", ROOT / ".venv" / "node" / "node_modules" / "axe-core" / "axe.min.js"))
 
 
 @pytest.fixture(autouse=True)
@@ -35,15 +34,6 @@ def axe_page(browser, live_server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
-
-
-def serious_violations(page) -> list[str]:
-    if not AXE.exists():
-        pytest.skip(f"axe-core is not installed at {AXE} (scripts/test.sh installs it with npm)")
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']]}"
-            for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
 def shoot(page, name):

@@ -9,7 +9,7 @@ from review.anchoring import text_of
 from review.models import Comment, Signature
 from review.states import State
 from tests.factories import make_post
-from tests.browser.steps import open_signing_panel, scripts_ready
+from tests.browser.steps import open_signing_panel, scripts_ready, select_passage
 
 BODY = """Pico laser 💫 treatments may **stimulate collagen production** in the weeks after treatment.
 
@@ -18,31 +18,6 @@ BODY = """Pico laser 💫 treatments may **stimulate collagen production** in th
 - Use SPF 50 every day.
 - Avoid retinoids for five days.
 """
-
-
-def select_passage(page, passage):
-    """Select `passage` inside the article the way a mouse drag would."""
-    page.evaluate(
-        """(passage) => {
-            const root = document.querySelector('[data-annotate-root]');
-            const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-            let node;
-            while ((node = walker.nextNode())) {
-                const at = node.data.indexOf(passage);
-                if (at === -1) continue;
-                const range = document.createRange();
-                range.setStart(node, at);
-                range.setEnd(node, at + passage.length);
-                const selection = window.getSelection();
-                selection.removeAllRanges();
-                selection.addRange(range);
-                root.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
-                return;
-            }
-            throw new Error('passage not found: ' + passage);
-        }""",
-        passage,
-    )
 
 
 def test_reviewer_comments_requests_changes_then_approves_and_signs(page, login, author, reviewer, publisher, screenshot):
@@ -67,7 +42,9 @@ def test_reviewer_comments_requests_changes_then_approves_and_signs(page, login,
     screenshot("review-page", full_page=True)
 
     page.get_by_role("button", name="Request changes").click()
-    expect(page.get_by_text("Say what needs to change before sending the post back.")).to_be_visible()
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_contain_text("Say what needs to change before sending the post back.")
+    expect(summary).to_be_focused()
     page.get_by_label("What needs to change").fill("See my comment on the collagen claim.")
     page.get_by_role("button", name="Request changes").click()
     expect(page.get_by_text("went back to")).to_be_visible()
@@ -101,7 +78,10 @@ def test_wrong_password_does_not_sign(page, login, author, reviewer):
     open_signing_panel(page, "a wrong password")
     page.get_by_role("button", name="Sign", exact=True).click()
 
-    expect(page.get_by_text("That password is not correct. Nothing was signed.")).to_be_visible()
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_contain_text("That password is not correct. Nothing was signed.")
+    expect(summary).to_be_focused()
+    expect(page.locator("#sign-password-error")).to_have_text("That password is not correct. Nothing was signed.")
     expect(page.get_by_label("Sources are cited")).to_be_checked()
     assert not Signature.objects.exists()
 

@@ -443,3 +443,15 @@ def test_lint_claims_process_exit_codes_and_output(tmp_path):
     missing = subprocess.run([*command, str(tmp_path / "nope.md")], capture_output=True, text=True, env=env,
                              cwd=REPO, timeout=60)
     assert missing.returncode == 2 and "nope.md: no such file" in missing.stderr and missing.stdout == ""
+
+
+def test_claim_sentences_leave_out_headings_and_read_without_footnote_markers():
+    from claims import linter
+
+    text = ("## 5 tips to minimise open pores\n\nPico laser reduces pores by 50% [^1].\n\n"
+            "Three sessions work\n---\n\n[^1]: Example et al., Journal of Skin Lasers, 2024.\n")
+
+    found = linter.claim_sentences(text)
+
+    assert [s.reads for s in found] == ["Pico laser reduces pores by 50%."]
+    assert found[0].cited and found[0].citations[0].text == "Example et al., Journal of Skin Lasers, 2024."

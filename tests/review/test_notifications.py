@@ -142,3 +142,48 @@ def test_unpublish_emails_the_author_with_the_reason(post_in, publisher, author,
     assert message.to == [author.email]
     assert "Reason: The clinic no longer offers this laser." in message.body
     assert "The clinic no longer offers this laser." in html_of(message)
+
+
+def test_request_changes_email_carries_every_open_comment_on_a_passage(post_in, reviewer, author, mailoutbox,
+                                                                      run_on_commit):
+    post = post_in(State.IN_REVIEW)
+    services.comment_add(post=post, user=reviewer, body="Which study shows this?",
+                         quote={"exact": "stimulate collagen production", "prefix": "", "suffix": ""})
+    services.comment_add(post=post, user=reviewer, body="Say for how long.",
+                         quote={"exact": "Use SPF 50 every day.", "prefix": "", "suffix": ""})
+
+    with run_on_commit():
+        services.post_request_changes(post, user=reviewer, comment="See my comments on the text.")
+
+    message = mailoutbox[-1]
+    assert "See my comments on the text." in message.body
+    assert "- On “stimulate collagen production”: Which study shows this?" in message.body
+    assert "- On “Use SPF 50 every day.”: Say for how long." in message.body
+    assert "<em>On “stimulate collagen production”:</em> Which study shows this?" in html_of(message)
+
+
+def test_resubmit_email_carries_the_writers_note(post_in, reviewer, author, mailoutbox, run_on_commit):
+    from review.services.transitions import transition_post
+
+    post = post_in(State.CHANGES_REQUESTED)
+
+    with run_on_commit():
+        transition_post(post, "resubmit", user=author, detail={"note": "Cited the 2024 study."})
+
+    assert "What the writer changed: Cited the 2024 study." in mailoutbox[-1].body
+
+
+@pytest.mark.parametrize(("action", "subject", "sentence"), [
+    ("archive", "Archived", "archived this article"),
+    ("restore", "Restored", "restored this article from the archive"),
+])
+def test_archive_and_restore_tell_the_author(post_in, publisher, author, mailoutbox, run_on_commit, action, subject,
+                                             sentence):
+    post = post_in(State.ARCHIVED if action == "restore" else State.DRAFT)
+
+    with run_on_commit():
+        getattr(services, f"post_{action}")(post, user=publisher)
+
+    message = mailoutbox[-1]
+    assert message.subject == f"{subject}: {post.title}" and message.to == [author.email]
+    assert sentence in message.body and f"http://testserver/editor/posts/{post.pk}/" in message.body

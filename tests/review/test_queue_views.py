@@ -82,7 +82,7 @@ def test_queue_row_shows_author_words_and_first_review(reviewer_client, post_in,
     html = reviewer_client.get(QUEUE).content.decode()
 
     assert author.get_full_name() in html
-    assert f"<td>{post.current_revision.word_count}</td>" in html
+    assert f"data-label=\"Words\">{post.current_revision.word_count}</td>" in html
     assert "No, first review" in html
 
 
@@ -95,7 +95,18 @@ def test_queue_row_says_reviewed_before_after_an_earlier_signature(reviewer_clie
     html = reviewer_client.get(QUEUE).content.decode()
 
     assert "Caring for your skin after laser, revised" in html
-    assert "<td>Yes</td>" in html
+    assert "Reviewed before?\">Signed v1</td>" in html
+
+
+def test_queue_row_says_changes_were_requested_on_the_earlier_version(reviewer_client, post_in, author):
+    post = post_in(State.CHANGES_REQUESTED)
+    services.post_save_draft(post, user=author, title=post.current_revision.title, summary="",
+                             body="A revised body that cites its source.")
+    services.post_resubmit(post, user=author)
+
+    html = reviewer_client.get(QUEUE).content.decode()
+
+    assert "Reviewed before?\">Changes requested on v1</td>" in html
 
 
 def test_queue_tabs_show_counts(reviewer_client, reviewer, post_in):
@@ -320,7 +331,7 @@ def test_an_edit_of_a_live_post_is_listed_by_the_version_under_review(reviewer_c
     assert ">An edit waiting for review</a>" in html and "What readers see now" not in html
     [row] = response.context["rows"]
     assert row.words == post.current_revision.word_count == 200 and not row.rereview
-    assert "<td>Yes</td>" in html  # its live version was signed
+    assert "Reviewed before?\">Signed v1</td>" in html  # its live version was signed
 
 
 def test_queue_counts_agree_with_the_rules_for_every_post(author, author_reviewer, reviewer, publisher):

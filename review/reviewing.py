@@ -1,0 +1,84 @@
+"""What a reviewer needs to pick up where the review left off: the version they last sent back or signed, what the
+writer said they changed since, and where each earlier comment stands. Read from the audit trail, which records
+every decision with the hash of the version it was made on."""
+
+from dataclasses import dataclass
+
+from content.models import Revision
+from review.models import AuditEvent
+
+# The decisions a reviewer makes on a version: a queue row and the review page name the latest.
+DECISIONS = ("request_changes", "sign")
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: str  # one of DECISIONS
+    revision: Revision
+    by_user: bool  # made by the reviewer who is looking
+
+
+def _revisions_by_hash(post_ids, hashes) -> dict[tuple[int, str], Revision]:
+    found = Revision.objects.filter(post_id__in=post_ids, content_hash__in=hashes).only(
+        "pk", "post_id", "number", "content_hash", "title", "summary", "body", "images")
+    return {(r.post_id, r.content_hash): r for r in found}
+
+
+def last_sent_back(post, revision, user) -> Decision | None:
+    """The earlier version on which changes were requested, when that was the latest decision on the post: after
+    a later signature the reviewer compares with the signed version instead."""
+    latest = (AuditEvent.objects.filter(post=post, action__in=DECISIONS).exclude(revision_hash=revision.content_hash)
+              .order_by("-seq").values("actor_id", "action", "revision_hash").first())
+    if latest is None or latest["action"] != "request_changes":
+        return None
+    found = _revisions_by_hash([post.pk], [latest["revision_hash"]]).get((post.pk, latest["revision_hash"]))
+    if found is None or found.number >= revision.number:
+        return None
+    return Decision("request_changes", found, by_user=latest["actor_id"] == user.pk)
+
+
+def notes_since(post, since: Revision | None) -> list[dict]:
+    """What the writer said they changed each time they resubmitted after `since` (the resubmit event's "note"),
+    oldest first: [{"note", "at", "by"}]. Empty while writers leave no note."""
+    events = AuditEvent.objects.filter(post=post, action="resubmit").order_by("seq")
+    if since is not None:
+        sent_back = AuditEvent.objects.filter(post=post, action="request_changes",
+                                              revision_hash=since.content_hash).order_by("seq").first()
+        if sent_back is not None:
+            events = events.filter(seq__gt=sent_back.seq)
+    return [{"note": e["detail"]["note"], "at": e["created_at"], "by": e["actor_name"]}
+            for e in events.values("detail", "created_at", "actor_name")
+            if isinstance(e["detail"], dict) and (e["detail"].get("note") or "").strip()]
+
+
+def answered_comment_ids(post) -> set[int]:
+    """Comments someone replied to (the "comment_reply" audit events), whatever the thread's model looks like."""
+    return {pk for pk in AuditEvent.objects.filter(post=post, action="comment_reply")
+            .values_list("detail__comment_id", flat=True) if pk is not None}
+
+
+def comment_status(comment, answered: set[int]) -> str:
+    """"resolved", "answered" (replied to, not yet resolved) or "open"."""
+    if not comment.is_open:
+        return "resolved"
+    return "answered" if comment.pk in answered else "open"
+
+
+def latest_decisions(post_ids) -> dict[int, Decision]:
+    """For each post, the latest decision any reviewer made on one of its versions; two queries for any number."""
+    latest: dict[int, dict] = {}
+    for event in (AuditEvent.objects.filter(post_id__in=post_ids, action__in=DECISIONS).order_by("-seq")
+                  .values("post_id", "action", "revision_hash")):
+        latest.setdefault(event["post_id"], event)
+    revisions = _revisions_by_hash(list(latest), [e["revision_hash"] for e in latest.values()])
+    return {post_id: Decision(e["action"], revisions[post_id, e["revision_hash"]], by_user=False)
+            for post_id, e in latest.items() if (post_id, e["revision_hash"]) in revisions}
+
+
+def decision_text(decision: Decision | None) -> str:
+    """A queue row's "Reviewed before?": "Changes requested on v1", "Signed v2" or "No, first review"."""
+    if decision is None:
+        return "No, first review"
+    if decision.action == "request_changes":
+        return f"Changes requested on v{decision.revision.number}"
+    return f"Signed v{decision.revision.number}"
