@@ -202,6 +202,9 @@ class Workflow(ConcurrentTransitionMixin, models.Model):
     review_due_at = models.DateTimeField(null=True, blank=True)
     # When the scheduler announced that the review is due (each due period once).
     rereview_flagged_at = models.DateTimeField(null=True, blank=True)
+    # The sealed record of what is live (review.publication), read with the workflow by the public pages; None
+    # when nothing is. A pointer only: the record must also be the post's newest (review.publication.shows).
+    publication = models.ForeignKey("Publication", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         permissions = [
@@ -283,6 +286,7 @@ class Workflow(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=[s for s in State if s != State.ARCHIVED], target=State.ARCHIVED,
                 conditions=[is_live], permission=rules.publishes)
     def unpublish(self):
+        self.publication = None  # the unpublish event ends it (review.publication)
         self.post.live_revision = None
         self.post.published_at = None
         self.scheduled_for = None
@@ -359,6 +363,31 @@ class AuditEvent(ImmutableModel):
 
     def __str__(self):
         return f"#{self.seq} {self.action} by {self.actor_name}"
+
+
+class Publication(ImmutableModel):
+    """A sealed record that one revision went live at one address: who published it, when, and the audit event
+    that says so (review.publication). A post is public only while its newest record verifies and matches it."""
+
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="publications")
+    slug = models.CharField(max_length=200)
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="+")
+    revision_hash = models.CharField(max_length=64)
+    publisher = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    publisher_name = models.CharField(max_length=160)
+    published_at = models.DateTimeField()
+    first_published_at = models.DateTimeField()
+    audit_event = models.OneToOneField(AuditEvent, on_delete=models.PROTECT, related_name="publication")
+    seal = models.CharField(max_length=64)
+    # The record key the seal was made with (review.keyring).
+    key_id = models.CharField(max_length=32, default=keyring.newest_id)
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self):
+        return f"{self.slug} v{self.revision_id} published {self.published_at:%d %b %Y %H:%M}"
 
 
 class AuditHead(models.Model):
