@@ -2,12 +2,16 @@
 
 from axes import admin as axes_admin
 from axes.models import AccessAttempt
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
+from content.admin import PostAdmin as ContentPostAdmin
 from content.admin import ReadOnlyAdmin
-from review import lockouts
+from content.models import Post
+from review import lockouts, services
 from review.models import (
-    Attestation, AuditEvent, Comment, ReviewerProfile, ReviewPolicy, Signature, Workflow,
+    Attestation, AuditEvent, Comment, Publication, ReviewerProfile, ReviewPolicy, Signature, Workflow,
 )
 
 
@@ -44,6 +48,13 @@ class SignatureAdmin(ReadOnlyAdmin):
     @admin.display(boolean=True)
     def valid(self, obj):
         return obj.is_valid
+
+
+@admin.register(Publication)
+class PublicationAdmin(ReadOnlyAdmin):
+    list_display = ["slug", "revision", "publisher_name", "published_at", "audit_event", "key_id"]
+    list_select_related = ["revision", "audit_event"]
+    readonly_fields = [f.name for f in Publication._meta.fields]
 
 
 @admin.register(Comment)
@@ -87,3 +98,33 @@ class AttestationAdmin(ReadOnlyAdmin):
     list_display = ["uid", "post", "issued_at", "next_review", "key_id"]
     list_select_related = ["post__current_revision"]
     readonly_fields = [f.name for f in Attestation._meta.fields]
+
+
+class PostSlugForm(forms.ModelForm):
+    """The admin's post form: the slug is checked as the service checks it, the message next to the field."""
+
+    def clean_slug(self):
+        from review.services.drafts import checked_slug
+
+        slug = self.cleaned_data["slug"]
+        if slug == self.instance.slug:
+            return slug
+        try:
+            return checked_slug(slug, "", exclude_pk=self.instance.pk)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["slug"]) from exc
+
+
+# A post's address changes only through the service, so that the change is audited, the old address redirects
+# and a live post's publication record names the new one (review.services.addresses).
+admin.site.unregister(Post)
+
+
+@admin.register(Post)
+class PostAdmin(ContentPostAdmin):
+    form = PostSlugForm
+
+    def save_model(self, request, obj, form, change):
+        if change and "slug" in form.changed_data:
+            services.post_change_slug(Post.objects.get(pk=obj.pk), user=request.user, slug=obj.slug)
+        # Nothing else of a post is edited here (content.admin.PostAdmin.readonly_fields).

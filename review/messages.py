@@ -81,6 +81,8 @@ FUTURE_TIME = "Choose a time in the future, or publish now."
 NEWER_VERSION_SAVED = ("Someone saved a newer version of this post while you were editing. "
                        "Your text is still in the form: copy it, reload, and merge your changes.")
 SLUG_CHARACTERS = "Use only letters, numbers, hyphens and underscores in the address."
+MAY_NOT_MOVE = "Only publishers may change a post's address."
+SLUG_REQUIRED = "Give the post an address."
 SLUG_FIXED = "This post has been published; its address can no longer change."
 ATTEST = "Tick the attestation to sign."
 WRONG_PASSWORD = "That password is not correct. Nothing was signed."

@@ -249,6 +249,15 @@ def publishes(workflow, user) -> bool:
     return is_publisher(user)
 
 
+def may_change_address(workflow, user) -> bool:
+    """Give a post another slug (its old address then redirects): publishers, in any state."""
+    return is_publisher(user)
+
+
+def address_changeable(user) -> QuerySet:
+    return _workflows() if is_publisher(user) else _workflows().none()
+
+
 def may_publish(workflow, user) -> bool:
     """Publish now: an approved post whose working copy carries every sign-off, by a publisher."""
     return has_transition_perm(workflow.publish, user)

@@ -5,7 +5,8 @@ from django.apps import apps
 from django.contrib import admin
 
 PROJECT_APPS = ["content", "claims", "review", "public"]
-READ_ONLY = ["revision", "signature", "auditevent", "findingjustification", "workflow", "image", "attestation"]
+READ_ONLY = ["revision", "signature", "auditevent", "findingjustification", "workflow", "image", "attestation",
+             "publication"]
 
 
 def test_every_model_of_the_project_is_registered_in_the_admin():
