@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from content.admin import PostAdmin as ContentPostAdmin
 from content.admin import ReadOnlyAdmin
 from content.models import Post
-from review import lockouts, services
+from review import identity, lockouts, services
 from review.models import (
     Attestation, AuditEvent, Comment, Publication, ReviewerProfile, ReviewPolicy, Signature, Workflow,
 )
@@ -21,6 +21,10 @@ class ReviewerProfileAdmin(admin.ModelAdmin):
     list_filter = ["is_active", "meaning"]
     search_fields = ["display_name", "registration_number", "user__username"]
     prepopulated_fields = {"slug": ["display_name"]}
+
+    def get_readonly_fields(self, request, obj=None):
+        # A signature belongs to one person: once this profile has signed, its account is fixed (review.identity).
+        return ["user"] if obj is not None and identity.has_signed(obj) else []
 
 
 @admin.register(ReviewPolicy)

@@ -5,12 +5,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from content.models import ImmutableModel, ImmutableQuerySet, Post, Revision
-from review import keyring, rules, signing
+from review import keyring, messages, rules, signing
 from review.states import Meaning, State
 
 
@@ -45,6 +46,21 @@ class ReviewerProfile(models.Model):
     @property
     def printed_name(self) -> str:
         return printed_name(self.honorific, self.display_name)
+
+    def clean(self):
+        from review import identity
+
+        if self.pk is not None and identity.has_signed(self) and ReviewerProfile.objects.filter(
+                pk=self.pk).exclude(user_id=self.user_id).exists():
+            raise ValidationError({"user": messages.ACCOUNT_FIXED})
+
+    def save(self, *args, **kwargs):
+        """Audited (review.identity): once it has signed, its account is fixed."""
+        from review import identity
+
+        with transaction.atomic():
+            identity.profile_saving(self)
+            super().save(*args, **kwargs)
 
     def credentials_lapsed(self, on=None) -> bool:
         on = on or timezone.localdate()

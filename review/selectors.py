@@ -115,7 +115,9 @@ def _review(signature: Signature, post: Post, policy) -> PublicReview:
         honorific=honorific,
         name=name,
         credentials=signature.credentials,
-        reviewer_slug=signature.reviewer.slug,
+        # The address the signature sealed (review.signing.signer_record); it redirects if the reviewer's slug
+        # changed since. Signatures older than the signer record have only the profile's.
+        reviewer_slug=(signature.details.get("signer") or {}).get("reviewer_slug") or signature.reviewer.slug,
         signed_at=signature.signed_at,
         # The one rule of when a review is due (review.rules), as the queue and the scheduler read it.
         next_review_due=post.workflow.review_due_at or policy.rereview_due(signature.signed_at),

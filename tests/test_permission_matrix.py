@@ -160,6 +160,12 @@ EXPECTED: dict[str, list[Case]] = {
              data=lambda world, role: {"username": "m-author", "password": "wrong"}),
     ],
     "logout": [Case("GET", public(405)), Case("POST", public(LOGIN))],
+    "password_change": [
+        Case("GET", answers(200)),
+        Case("POST", answers(200), "a wrong old password: the form again, saying so",
+             data=lambda world, role: {"old_password": "wrong", "new_password1": "x", "new_password2": "y"}),
+    ],
+    "password_change_done": [Case("GET", answers(200))],
     "admin:index": [
         Case("GET", answers(ADMIN_LOGIN, anonymous=ADMIN_LOGIN, admin=200)),
     ],
