@@ -72,3 +72,14 @@ def test_post_slug_refused_in_the_admin_next_to_the_field(admin_client, post_in)
     assert "Another post already uses the address" in response.content.decode()
     post.refresh_from_db()
     assert post.slug == "after-laser"
+
+
+def test_post_change_slug_attests_the_article_at_its_new_address(post_in, publisher,
+                                                                django_capture_on_commit_callbacks):
+    from review import attestations
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post = post_in(State.PUBLISHED, slug="after-laser")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_change_slug(post, user=publisher, slug="laser-aftercare")
+    assert attestations.newest_for_slug("laser-aftercare").url == "http://testserver/blog/laser-aftercare/"
