@@ -23,9 +23,9 @@ from django.db.models import Max
 from content.hashing import content_hash
 from content.models import Post, Revision
 from content.rendering import render_markdown
-from review import audit, roles, signing
+from review import audit, publication, roles, signing
 from review.demo.articles import ARTICLES
-from review.models import AuditEvent, AuditHead, Comment, ReviewerProfile, Signature, Workflow
+from review.models import AuditEvent, AuditHead, Comment, Publication, ReviewerProfile, Signature, Workflow
 from review.states import Meaning, State
 
 BENCH_PASSWORD = "bench-password-not-secret"
@@ -297,8 +297,10 @@ def build(posts: int, *, seed: int = 1) -> dict:
     counts = {"posts": post_rows.close(), "revisions": revision_rows.close(), "workflows": workflow_rows.close(),
               "signatures": signature_rows.close(), "comments": comment_rows.close()}
 
-    # Pad the trail to its realistic length with reviewers' comments on past versions.
-    target = AUDIT_EVENTS_PER_POST * posts
+    # Pad the trail to its realistic length with reviewers' comments on past versions; each live post's
+    # publication record adds one event after them (below).
+    target = AUDIT_EVENTS_PER_POST * posts - sum(1 for state in (STATE_MIX[i % len(STATE_MIX)] for i in range(posts))
+                                                 if state == State.PUBLISHED)
     while len(events) < target:
         index = rng.randrange(posts)
         created = now - span * (posts - index) / posts - timedelta(days=2)
@@ -320,6 +322,11 @@ def build(posts: int, *, seed: int = 1) -> dict:
         prev = digest
     counts["audit_events"] = event_rows.close()
     AuditHead.objects.update_or_create(pk=1, defaults={"seq": counts["audit_events"], "hash": prev})
+    # The sealed records that let live posts be shown, made as an upgrade makes them (migration review.0013).
+    counts["publications"] = publication.record_existing_publications(
+        Post=Post, Workflow=Workflow, Signature=Signature, AuditEvent=AuditEvent, AuditHead=AuditHead,
+        Publication=Publication, report=lambda line: None)
+    counts["audit_events"] += counts["publications"]
 
     # Primary keys were chosen here: let the database's own counters continue after them.
     with connection.cursor() as cursor:

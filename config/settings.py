@@ -90,6 +90,8 @@ MIDDLEWARE = [
     # Writes answer 503 while the record keys do not match the records (README: Keys).
     "review.middleware.RecordKeyGuard",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who is acting, for the audit of passwords and reviewer profiles set outside the workflow (review.identity).
+    "review.identity.ActingUserMiddleware",
     "config.middleware.RequestInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -160,6 +162,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Checks nothing: audits each password set on a reviewer's account, and who set it (review.identity).
+    {"NAME": "review.identity.PasswordSetRecorder"},
 ]
 
 LOGIN_URL = "login"

@@ -53,3 +53,13 @@ class MovedAddressMiddleware:
             return response
         new_path = moved_to(request.get_full_path()) or moved_to(request.path)
         return HttpResponsePermanentRedirect(new_path) if new_path else response
+
+
+# The public pages whose slug the workflow may change (review.signals.address_changed), by kind.
+SLUGGED_PAGES = {"article": "public:article", "reviewer": "public:reviewer"}
+
+
+def address_changed_receiver(*, kind: str, old_slug: str, new_slug: str, **kwargs) -> None:
+    """A post or a reviewer took a new slug: its old address answers 301 to the new one."""
+    name = SLUGGED_PAGES[kind]
+    record_move(old_path=reverse(name, args=[old_slug]), new_path=reverse(name, args=[new_slug]))

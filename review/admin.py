@@ -2,16 +2,20 @@
 
 from axes import admin as axes_admin
 from axes.models import AccessAttempt
+from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 
+from content.admin import PostAdmin as ContentPostAdmin
 from content.admin import ReadOnlyAdmin
-from review import lockouts
+from content.models import Post
+from review import identity, lockouts, services
 from review.admin_forms import AddDoctorForm, accounts_without_profile
 from review.models import (
-    Attestation, AuditEvent, Comment, CommentReply, ReviewerProfile, ReviewPolicy, Signature, Workflow,
+    Attestation, AuditEvent, Comment, CommentReply, Publication, ReviewerProfile, ReviewPolicy, Signature, Workflow,
 )
 from review.states import Meaning
 
@@ -51,6 +55,10 @@ class ReviewerProfileAdmin(admin.ModelAdmin):
 
     def add_view(self, request, form_url="", extra_context=None):
         return super().add_view(request, form_url, {"title": "Add a doctor", **(extra_context or {})})
+
+    def get_readonly_fields(self, request, obj=None):
+        # A signature belongs to one person: once this profile has signed, its account is fixed (review.identity).
+        return ["user"] if obj is not None and identity.has_signed(obj) else []
 
 
 @admin.register(ReviewPolicy)
@@ -115,6 +123,13 @@ class SignatureAdmin(ReadOnlyAdmin):
         return obj.is_valid
 
 
+@admin.register(Publication)
+class PublicationAdmin(ReadOnlyAdmin):
+    list_display = ["slug", "revision", "publisher_name", "published_at", "audit_event", "key_id"]
+    list_select_related = ["revision", "audit_event"]
+    readonly_fields = [f.name for f in Publication._meta.fields]
+
+
 @admin.register(Comment)
 class CommentAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "post", "author", "created_at", "resolved_at"]
@@ -163,3 +178,33 @@ class AttestationAdmin(ReadOnlyAdmin):
     list_display = ["uid", "post", "issued_at", "next_review", "key_id"]
     list_select_related = ["post__current_revision"]
     readonly_fields = [f.name for f in Attestation._meta.fields]
+
+
+class PostSlugForm(forms.ModelForm):
+    """The admin's post form: the slug is checked as the service checks it, the message next to the field."""
+
+    def clean_slug(self):
+        from review.services.drafts import checked_slug
+
+        slug = self.cleaned_data["slug"]
+        if slug == self.instance.slug:
+            return slug
+        try:
+            return checked_slug(slug, "", exclude_pk=self.instance.pk)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["slug"]) from exc
+
+
+# A post's address changes only through the service, so that the change is audited, the old address redirects
+# and a live post's publication record names the new one (review.services.addresses).
+admin.site.unregister(Post)
+
+
+@admin.register(Post)
+class PostAdmin(ContentPostAdmin):
+    form = PostSlugForm
+
+    def save_model(self, request, obj, form, change):
+        if change and "slug" in form.changed_data:
+            services.post_change_slug(Post.objects.get(pk=obj.pk), user=request.user, slug=obj.slug)
+        # Nothing else of a post is edited here (content.admin.PostAdmin.readonly_fields).

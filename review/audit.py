@@ -22,7 +22,7 @@ from review.models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
 # Actions that change what the public site shows: each is witnessed once committed (review.checkpoints).
-WITNESSED_ACTIONS = frozenset({"publish", "publish_scheduled", "renew_review", "unpublish"})
+WITNESSED_ACTIONS = frozenset({"publish", "publish_scheduled", "renew_review", "unpublish", "change_slug"})
 # What each event's hash covers, in this order.
 CHAINED_FIELDS = ("seq", "created_at", "actor_id", "actor_name", "action", "post_id", "from_state", "to_state",
                   "revision_hash", "detail", "prev_hash")

@@ -42,7 +42,8 @@ def _written_on(comment, revisions) -> int:
 def build(post: Post) -> dict:
     """A plain, JSON-ready record of the post's whole history."""
     revisions = list(post.revisions.select_related("author").order_by("number"))
-    signatures = list(Signature.objects.filter(revision__post=post).select_related("revision").order_by("signed_at"))
+    signatures = list(Signature.objects.filter(revision__post=post).select_related("revision", "signer")
+                      .order_by("signed_at"))
     comments = list(post.comments.select_related("author", "revision", "resolved_by").order_by("created_at"))
     events = list(post.audit_events.order_by("seq"))
     rules = linter.active_rules()
@@ -89,6 +90,7 @@ def build(post: Post) -> dict:
             {
                 "revision": s.revision.number,
                 "printed_name": s.printed_name,
+                **_account(s),
                 "credentials": s.credentials,
                 "registration_number": s.registration_number,
                 "meaning": s.get_meaning_display(),
@@ -135,6 +137,15 @@ def build(post: Post) -> dict:
         ],
         "audit_chain": {"intact": chain.ok, "events_verified": chain.count, "problem": chain.problem},
     }
+
+
+def _account(signature) -> dict:
+    """The account that made the signature: as its seal names it (the signer record), or, for a signature older
+    than the signer record, the account it points to, which its seal covers by id only."""
+    signer = signature.details.get("signer")
+    if signer:
+        return {"account": signer["username"], "account_id": signer["account_id"], "account_sealed": True}
+    return {"account": signature.signer.get_username(), "account_id": signature.signer_id, "account_sealed": False}
 
 
 CSS_FILE = Path(__file__).resolve().parent.parent / "static" / "css" / "audit-pack.css"

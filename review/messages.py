@@ -88,6 +88,14 @@ FUTURE_TIME = "Choose a time in the future, or publish now."
 NEWER_VERSION_SAVED = ("Someone saved a newer version of this post while you were editing. "
                        "Your text is still in the form: copy it, reload, and merge your changes.")
 SLUG_CHARACTERS = "Use only letters, numbers, hyphens and underscores in the address."
+MAY_NOT_MOVE = "Only publishers may change a post's address."
+SLUG_REQUIRED = "Give the post an address."
+ACCOUNT_FIXED = ("This reviewer has signed with this account, so the profile cannot move to another account: a "
+                 "signature belongs to one person. Give the other person a profile of their own.")
+PASSWORD_SET_BY_OTHER_HELP = ("A medical reviewer whose password someone else sets must choose their own before "
+                              "signing again.")
+SET_OWN_PASSWORD = ("Someone else set your password, so you cannot sign until you choose your own: a signature must "
+                    "be made by you alone. Nothing was signed.")
 SLUG_FIXED = "This post has been published; its address can no longer change."
 ATTEST = "Tick the attestation to sign."
 WRONG_PASSWORD = "That password is not correct. Nothing was signed."

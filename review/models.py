@@ -5,12 +5,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.utils import timezone
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from content.models import ImmutableModel, ImmutableQuerySet, Post, Revision
-from review import keyring, rules, signing
+from review import keyring, messages, rules, signing
 from review.states import Meaning, State
 
 
@@ -49,6 +50,21 @@ class ReviewerProfile(models.Model):
     @property
     def printed_name(self) -> str:
         return printed_name(self.honorific, self.display_name)
+
+    def clean(self):
+        from review import identity
+
+        if self.pk is not None and identity.has_signed(self) and ReviewerProfile.objects.filter(
+                pk=self.pk).exclude(user_id=self.user_id).exists():
+            raise ValidationError({"user": messages.ACCOUNT_FIXED})
+
+    def save(self, *args, **kwargs):
+        """Audited (review.identity): once it has signed, its account is fixed."""
+        from review import identity
+
+        with transaction.atomic():
+            identity.profile_saving(self)
+            super().save(*args, **kwargs)
 
     def credentials_lapsed(self, on=None) -> bool:
         on = on or timezone.localdate()
@@ -212,6 +228,9 @@ class Workflow(ConcurrentTransitionMixin, models.Model):
     rereview_flagged_at = models.DateTimeField(null=True, blank=True)
     # The publisher's date by which the review should be done; the queue sorts by it and marks it overdue.
     due_date = models.DateField(null=True, blank=True)
+    # The sealed record of what is live (review.publication), read with the workflow by the public pages; None
+    # when nothing is. A pointer only: the record must also be the post's newest (review.publication.shows).
+    publication = models.ForeignKey("Publication", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         permissions = [
@@ -298,6 +317,7 @@ class Workflow(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=[s for s in State if s != State.ARCHIVED], target=State.ARCHIVED,
                 conditions=[is_live], permission=rules.publishes)
     def unpublish(self):
+        self.publication = None  # the unpublish event ends it (review.publication)
         self.post.live_revision = None
         self.post.published_at = None
         self.scheduled_for = None
@@ -393,6 +413,31 @@ class AuditEvent(ImmutableModel):
 
     def __str__(self):
         return f"#{self.seq} {self.action} by {self.actor_name}"
+
+
+class Publication(ImmutableModel):
+    """A sealed record that one revision went live at one address: who published it, when, and the audit event
+    that says so (review.publication). A post is public only while its newest record verifies and matches it."""
+
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="publications")
+    slug = models.CharField(max_length=200)
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="+")
+    revision_hash = models.CharField(max_length=64)
+    publisher = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    publisher_name = models.CharField(max_length=160)
+    published_at = models.DateTimeField()
+    first_published_at = models.DateTimeField()
+    audit_event = models.OneToOneField(AuditEvent, on_delete=models.PROTECT, related_name="publication")
+    seal = models.CharField(max_length=64)
+    # The record key the seal was made with (review.keyring).
+    key_id = models.CharField(max_length=32, default=keyring.newest_id)
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self):
+        return f"{self.slug} v{self.revision_id} published {self.published_at:%d %b %Y %H:%M}"
 
 
 class AuditHead(models.Model):

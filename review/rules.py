@@ -71,6 +71,17 @@ def reviewer_lapsed(user) -> bool:
     return profile is not None and profile.credentials_lapsed()
 
 
+def must_set_own_password(user) -> bool:
+    """Someone else set this reviewer's password last (review.identity): they sign again only once they have
+    chosen their own."""
+    from review.identity import PASSWORD_ACTIONS, PASSWORD_SET_BY_OTHER
+    from review.models import AuditEvent
+
+    newest = (AuditEvent.objects.filter(action__in=PASSWORD_ACTIONS, detail__account_id=user.pk)
+              .order_by("-seq").values_list("action", flat=True).first())
+    return newest == PASSWORD_SET_BY_OTHER
+
+
 def reviewer_may_act(user) -> bool:
     return is_reviewer(user) and not reviewer_lapsed(user)
 
@@ -321,6 +332,15 @@ def may_set_due_date(workflow, user, now=None) -> bool:
 
 def due_date_settable(user, now=None) -> QuerySet:
     return assignable(user, now)
+
+
+def may_change_address(workflow, user) -> bool:
+    """Give a post another slug (its old address then redirects): publishers, in any state."""
+    return is_publisher(user)
+
+
+def address_changeable(user) -> QuerySet:
+    return _workflows() if is_publisher(user) else _workflows().none()
 
 
 def may_publish(workflow, user) -> bool:

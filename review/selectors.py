@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
 
 from content.models import Post
-from review import signing
+from review import publication, signing
 from review.models import Policy, ReviewerProfile, ReviewPolicy, Signature
 from review.states import Meaning
 
@@ -115,7 +115,9 @@ def _review(signature: Signature, post: Post, policy) -> PublicReview:
         honorific=honorific,
         name=name,
         credentials=signature.credentials,
-        reviewer_slug=signature.reviewer.slug,
+        # The address the signature sealed (review.signing.signer_record); it redirects if the reviewer's slug
+        # changed since. Signatures older than the signer record have only the profile's.
+        reviewer_slug=(signature.details.get("signer") or {}).get("reviewer_slug") or signature.reviewer.slug,
         signed_at=signature.signed_at,
         # The one rule of when a review is due (review.rules), as the queue and the scheduler read it.
         next_review_due=post.workflow.review_due_at or policy.rereview_due(signature.signed_at),
@@ -130,18 +132,20 @@ def public_post(slug: str) -> tuple[Post, PublicReview] | None:
     """
     signatures = (Signature.objects.filter(revision__post__slug=slug, revision__post__live_revision=F("revision"),
                                            meaning=PUBLIC_MEANING)
-                  .select_related("revision__post__author", "revision__post__workflow", "reviewer")
+                  .select_related("revision__post__author", "revision__post__workflow__publication", "reviewer")
+                  .annotate(**{publication.NEWEST_EVENT: publication.newest_event("revision__post")})
                   .order_by("-signed_at", "-pk"))
     intact = None
     for signature in signatures:
         revision = signature.revision
         if intact is None:
-            intact = revision.is_intact
+            post = revision.post
+            post.live_revision = revision  # the same row
+            setattr(post, publication.NEWEST_EVENT, getattr(signature, publication.NEWEST_EVENT))
+            intact = publication.shows(post) and revision.is_intact
             if not intact:
                 return None
         if signing.is_valid(signature, revision, revision_intact=intact):
-            post = revision.post
-            post.live_revision = revision  # the same row: the page reads it from here
             return post, _review(signature, post, display_policy())
     return None
 
@@ -164,16 +168,19 @@ def public_posts() -> QuerySet[Post]:
     """Live posts that have a medical signature recorded against the live revision's hash, newest
     publication first (the order of every public list, along `post_first_published_idx`).
 
-    A database-side pre-filter, so lists paginate correctly; the cryptographic check
-    happens in `public_reviews_for`, and callers drop posts for which it finds nothing.
+    A database-side pre-filter, so lists paginate correctly; the cryptographic checks (of the signatures and
+    of the publication record, `review.publication.shows`) happen in `public_reviews_for`, and callers drop
+    posts for which it finds nothing.
     """
     signed = Signature.objects.filter(
         revision=OuterRef("live_revision"),
         revision_hash=OuterRef("live_revision__content_hash"),
         meaning=PUBLIC_MEANING,
     )
-    return (Post.objects.published().filter(Exists(signed))
-            .select_related("live_revision", "author", "workflow").order_by("-first_published_at", "-pk"))
+    return (Post.objects.published().filter(Exists(signed), workflow__publication__revision=F("live_revision"))
+            .select_related("live_revision", "author", "workflow__publication")
+            .annotate(**{publication.NEWEST_EVENT: publication.newest_event()})
+            .order_by("-first_published_at", "-pk"))
 
 
 def public_post_count() -> int:
@@ -188,12 +195,15 @@ def public_post_count() -> int:
 
 
 def public_reviews_for(posts: Iterable[Post], *, policy=None) -> dict[int, PublicReview]:
-    """For each post whose live revision carries a valid medical signature: its newest one, by post id.
+    """For each post the public may see: its live revision's newest valid medical signature, by post id.
 
-    One query whatever the number of posts (signatures with reviewers), and the policy at most once a minute.
-    `posts` must have `live_revision` loaded (as `public_posts()` does).
+    This decides what is public, for every page, feed, sitemap and API that lists posts (`public_post` applies
+    the same checks to one): the post's publication record must verify and match it (`review.publication.shows`)
+    and its live revision must carry a valid medical signature. One query whatever the number of posts
+    (signatures with reviewers), and the policy at most once a minute. `posts` come from `public_posts()` (which
+    loads what these checks read); a post without it is not shown.
     """
-    revisions = {post.live_revision_id: post for post in posts if post.live_revision_id}
+    revisions = {post.live_revision_id: post for post in posts if post.live_revision_id and publication.shows(post)}
     if not revisions:
         return {}
     signatures = (Signature.objects.filter(revision_id__in=revisions, meaning=PUBLIC_MEANING)
@@ -216,7 +226,7 @@ def public_reviews_for(posts: Iterable[Post], *, policy=None) -> dict[int, Publi
 
 def public_review_for(post: Post) -> PublicReview | None:
     """The newest valid medical sign-off of the post's live revision, or None (then nothing of it is public)."""
-    return public_reviews_for([post]).get(post.pk)
+    return public_reviews_for(public_posts().filter(pk=post.pk)).get(post.pk)
 
 
 def reviewer_posts(profile: ReviewerProfile) -> QuerySet[Post]:

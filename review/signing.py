@@ -2,8 +2,9 @@
 
 A signature is valid only while three things agree: the hash it recorded, the hash
 stored on its revision, and the hash recomputed from that revision's fields now; and
-its own seal still matches what it recorded (signer, name, credentials, meaning, time),
-under the record key it names (review.keyring).
+its own seal still matches what it recorded (signer, name, credentials, meaning, time, and in its
+details the signer record: account, username, reviewer profile and its address), under the record key it
+names (review.keyring); and the account and profile it points to are the ones the signer record names.
 """
 
 from review import keyed_hash, keyring
@@ -38,6 +39,21 @@ def sealed_fields(*, revision_id, revision_hash, signer_id, printed_name, creden
         "statement": statement,
         "details": details,
     }
+
+
+def signer_record(user, profile) -> dict:
+    """Who signed, sealed in the signature's details: the account that signed (its id and username) and the
+    reviewer profile it signed as (its id and address). The review line links to that address."""
+    return {"account_id": user.pk, "username": user.get_username(), "reviewer_id": profile.pk,
+            "reviewer_slug": profile.slug}
+
+
+def signer_matches(signature) -> bool:
+    """The signature's account and reviewer are the ones its seal names (signatures older than the signer
+    record name them only unsealed)."""
+    signer = (signature.details or {}).get("signer")
+    return signer is None or (signer.get("account_id") == signature.signer_id
+                              and signer.get("reviewer_id") == signature.reviewer_id)
 
 
 def signature_fields(signature) -> dict:
@@ -86,5 +102,6 @@ def is_valid(signature, revision, *, revision_intact: bool | None = None) -> boo
         signature.revision_id == revision.pk
         and signature.revision_hash == revision.content_hash
         and (revision.is_intact if revision_intact is None else revision_intact)
+        and signer_matches(signature)
         and seal_matches(signature)
     )

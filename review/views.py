@@ -199,6 +199,9 @@ def _render_review(request, post, *, status=200, sign_form=None, changes_form=No
                            if rules.reviewer_lapsed(user) else ""),
         "anchors": anchors,
         "can_sign": can_sign,
+        # Someone else set this reviewer's password: they choose their own before signing (review.identity).
+        "own_password_needed": can_sign and rules.must_set_own_password(user),
+        "own_password_message": review_messages.SET_OWN_PASSWORD,
         "can_request_changes": can_request_changes,
         "already_signed": already_signed,
         "why_not": _why_no_decision(workflow, user, now),

@@ -6,7 +6,7 @@ from django.contrib import admin
 
 PROJECT_APPS = ["content", "claims", "review", "public", "wpimport"]
 READ_ONLY = ["revision", "signature", "auditevent", "findingjustification", "workflow", "image", "rendition",
-             "attestation", "importedpost"]
+             "attestation", "importedpost", "publication"]
 
 
 def test_every_model_of_the_project_is_registered_in_the_admin():

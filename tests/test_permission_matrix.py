@@ -170,6 +170,12 @@ EXPECTED: dict[str, list[Case]] = {
                                     kwargs=lambda world, role: {"uidb64": "MQ", "token": "not-a-token"})],
     "password_reset_complete": [Case("GET", public(200))],
     "favicon": [Case("GET", public(301))],
+    "password_change": [
+        Case("GET", answers(200)),
+        Case("POST", answers(200), "a wrong old password: the form again, saying so",
+             data=lambda world, role: {"old_password": "wrong", "new_password1": "x", "new_password2": "y"}),
+    ],
+    "password_change_done": [Case("GET", answers(200))],
     "admin:index": [
         Case("GET", answers(ADMIN_LOGIN, anonymous=ADMIN_LOGIN, admin=200)),
     ],

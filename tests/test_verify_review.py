@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 
 from content.models import Revision
-from review import public_signing, services, signing
-from review.models import Signature
+from review import keyed_hash, keyring, public_signing, publication, services, signing
+from review.models import Publication, Signature
 from review.states import State
 from tests.public.test_tampering import tamper
 
@@ -49,6 +49,10 @@ def rewrite_behind_the_application(post, *, revision=None, signature=None):
     sealed.seal = signing.signature_seal(sealed)
     tamper(Revision, live.pk, **{**(revision or {}), "content_hash": live.content_hash})
     tamper(Signature, sealed.pk, **{**(signature or {}), "revision_hash": sealed.revision_hash, "seal": sealed.seal})
+    record = Publication.objects.get(post=post)
+    record.revision_hash = live.content_hash
+    resealed = keyed_hash.keyed_hash(publication.record_fields(record), key=keyring.secrets_for(record.key_id)[0])
+    tamper(Publication, record.pk, revision_hash=record.revision_hash, seal=resealed)
 
 
 def test_verify_review_passes_a_genuine_page_and_says_what_it_checked(article):

@@ -7,6 +7,7 @@ from content import services as content_services
 from content.models import Post
 from review import audit, messages, rules
 from review.models import Workflow
+from review.services import addresses
 from review.services.comments import comments_carry_forward
 from review.services.errors import StaleAction, WorkflowError
 from review.services.transitions import lock, run, save_workflow
@@ -83,8 +84,7 @@ def post_save_draft(post, *, user, title: str, summary: str, body: str, slug: st
     if new_slug != post.slug:
         if post.first_published_at:
             raise ValidationError({"slug": messages.SLUG_FIXED})
-        post.slug = new_slug
-        post.save(update_fields=["slug"])
+        addresses.move(workflow, user=user, slug=new_slug)
     if not changed:
         return True
     if workflow.state in REOPEN_ON_EDIT_STATES:

@@ -71,6 +71,8 @@ def revision_sign(post, *, user, password: str, attested: bool, expected_revisio
         raise SigningRefused(messages.signing_locked(locked_until))
     if profile.credentials_lapsed():
         raise SigningRefused(messages.registration_lapsed(profile.verified_until))
+    if rules.must_set_own_password(user):
+        raise SigningRefused(messages.SET_OWN_PASSWORD)
     problems = {}
     if not attested:
         problems["attest"] = messages.ATTEST
@@ -121,7 +123,8 @@ def sign(post, *, user, profile, expected_revision, details, expected_state=None
         if follow_up == "approve":
             raise StaleAction(messages.ALREADY_SIGNED)
         raise StaleAction(messages.review_current(workflow.review_due_at))
-    details = {**details, "claims": claims_acknowledged(revision, acknowledged)}
+    details = {**details, "claims": claims_acknowledged(revision, acknowledged),
+               "signer": signing.signer_record(user, profile)}
     signature = Signature(
         revision=revision,
         revision_hash=revision.content_hash,

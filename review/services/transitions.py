@@ -7,7 +7,7 @@ from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from claims.models import FindingJustification
 from content.models import Post, word_count
-from review import audit, findings, messages, notifications
+from review import audit, findings, messages, notifications, publication
 from review.models import Workflow
 from review.services.errors import StaleAction, SubmitBlocked, WorkflowError
 
@@ -67,10 +67,13 @@ def run(workflow: Workflow, name: str, *, user, detail: dict | None = None, duri
 
     scheduler.refresh_review_due(workflow)
     revision = workflow.post.current_revision
-    audit.record(
+    event = audit.record(
         name, actor=user, post=workflow.post, from_state=from_state, to_state=workflow.state,
         revision_hash=revision.content_hash if revision else "", detail=detail,
     )
+    if name in publication.RECORDING_ACTIONS:
+        publisher = user if user is not None else publication.scheduled_by(workflow.post)
+        workflow.publication = publication.record_publication(workflow.post, event=event, publisher=publisher)
     notifications.queue(name, workflow=workflow, actor=user)
     return workflow
 

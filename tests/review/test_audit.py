@@ -110,7 +110,11 @@ TAMPERINGS = {
     "intact": [],
     "edited": ["UPDATE review_auditevent SET actor_name = 'someone else' WHERE seq = 7"],
     "deleted at a stretch's end": ["DELETE FROM review_auditevent WHERE seq = 4"],
-    "deleted at a stretch's start": ["DELETE FROM review_auditevent WHERE seq = 5"],
+    # Event 5 is a publication, whose record refers to it: whoever deletes it must delete that too.
+    "deleted at a stretch's start": ["UPDATE review_workflow SET publication_id = NULL",
+                                     "DELETE FROM review_publication WHERE audit_event_id IN "
+                                     "(SELECT id FROM review_auditevent WHERE seq = 5)",
+                                     "DELETE FROM review_auditevent WHERE seq = 5"],
     "re-ordered": ["UPDATE review_auditevent SET seq = 100000 WHERE seq = 2",
                    "UPDATE review_auditevent SET seq = 2 WHERE seq = 3",
                    "UPDATE review_auditevent SET seq = 3 WHERE seq = 100000"],
