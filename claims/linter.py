@@ -650,8 +650,15 @@ _PERCENT = re.compile(
 _FRACTION = r"(?:half|a\s+half|one\s+half|a\s+third|one\s+third|two[\s-]thirds|a\s+quarter|one\s+quarter|three[\s-]quarters)"
 _MULTIPLIER = re.compile(
     r"(?:\b\d+(?:\.\d+)?\s?(?:x|\u00d7|times|-fold|fold)|\b(?:two|three|four|five|six|seven|eight|nine|ten)[\s-]*(?:times|fold)"
-    r"|\b(?:twice|thrice|double|triple))\s+(?:more|less|fewer|faster|better|greater|higher|lower|stronger|longer|as)\b"
-    r"|\b(?:doubles?|doubled|doubling|triples?|tripled|tripling|quadruples?|quadrupled|halves|halved|halving)\b"
+    r"|\b(?:twice|thrice|double|triple))\s+(?:more|less|fewer|faster|better|greater|higher|lower|stronger|longer)\b"
+    r"|\b(?:twice|thrice)\s+as\b"
+    # The verb, not the adjective or noun of "a double chin", "double-blind", "two halves of the face",
+    # "doubles as a …": its -s, -ed and -ing forms, "halves" before an object, the base form after a modal.
+    r"|\b(?:doubles|doubled|doubling|triples|tripled|tripling|quadruples|quadrupled|quadrupling|halved|halving)\b"
+    r"(?!\s+as\b|[\-\u2010\u2011])"
+    r"|\bhalves(?=\s+(?!of\b|and\b|or\b)[a-z])"
+    r"|\b(?:can|could|will|would|may|might|to|helps?|helped)\s+(?:\w+\s+)?(?:double|triple|quadruple|halve)"
+    r"(?=\s+(?!as\b)[a-z])"
     r"|\b(?:two|three|four|five|ten)fold\b|\b\d+-fold\b"
     rf"|\bby\s+(?:up\s+to\s+|almost\s+|nearly\s+|over\s+|more\s+than\s+)?{_FRACTION}\b",
     re.I,
@@ -710,12 +717,29 @@ _MEASURED_EFFECT = re.compile(
     r"|remov\w*|off\s+(?:your|the))\b", re.I)
 
 
-_QUANTITY = re.compile("|".join(f"(?:{rx.pattern})" for rx in (_PERCENT, _MULTIPLIER, _PROPORTION, _MEASURE)), re.I)
+
+
+@functools.cache
+def _quantity_gates() -> tuple[re.Pattern, re.Pattern]:
+    """Every span of _outcome_number_spans is a match of one of four patterns: one search for any of them.
+
+    The first form reads ASCII text in lower case without re.IGNORECASE (which makes it several times
+    slower); other text is read by the second, case-insensitive form, as the four patterns read it.
+    """
+    patterns = [rx.pattern for rx in (_PERCENT, _MULTIPLIER, _PROPORTION, _MEASURE)]
+    return union_gate([_compile_folded(p).pattern for p in patterns]), union_gate(patterns, re.I)
+
+
+def _has_quantity(sentence: str) -> bool:
+    folded_gate, gate = _quantity_gates()
+    if sentence.isascii():
+        return folded_gate.search(sentence.lower()) is not None
+    return gate.search(sentence) is not None
 
 
 def _outcome_number_spans(sentence: str) -> list[tuple[int, int]]:
     """Quantified effects or shares of people with an outcome, as spans within the sentence."""
-    if not _QUANTITY.search(sentence):  # every span below is a match of one of its four parts
+    if not _has_quantity(sentence):
         return []
     spans = []
     has_outcome_words = bool(_OUTCOME_WORDS.search(sentence))
@@ -753,6 +777,8 @@ FLAG_MARGIN = 0.9
 OVERRULE_MARGIN = 1.5
 CLASSIFIER_RULE = "classifier"
 CLASSIFIER_MIN_WORDS = 6
+# Segments up to this long are first searched for all rules at once (see _segment_matches).
+GATE_MAX_CHARS = 120
 
 
 def lint(text: str, rules: Iterable[Rule] | None = None, *, reader=None) -> list[Finding]:
@@ -833,7 +859,10 @@ def _segment_matches(segment: _Segment, rules, *, original: str, gate: _Gate | N
     """
     sentence = segment.text
     folded = fold(sentence)
-    skipped = gate.covers if gate is not None and gate.regex.search(folded) is None else frozenset()
+    # One search for all rules saves a call per rule; on a long segment the rules' own searches cost about
+    # what the combined one does, so it would only add to them.
+    gated = gate is not None and len(folded) <= GATE_MAX_CHARS and gate.regex.search(folded) is None
+    skipped = gate.covers if gated else frozenset()
     raw: list[tuple[Rule, int, int]] = []
     for rule in rules:
         if rule.kind == "outcome_number":
@@ -909,7 +938,7 @@ class _Gate(NamedTuple):
 
 @functools.lru_cache(maxsize=16)
 def _any_rule_gate(rules: tuple[Rule, ...]) -> _Gate | None:
-    """One expression that finds a match wherever any of the rules would (their alternation), or None.
+    """One expression that finds a match wherever any of the rules would, or None (see union_gate).
 
     A rule whose expression has named groups or back-references, or cannot be joined to the others, is
     left out (it is always searched on its own).
@@ -926,7 +955,33 @@ def _any_rule_gate(rules: tuple[Rule, ...]) -> _Gate | None:
         joinable.append(rule)
     if not joinable:
         return None
-    return _Gate(re.compile("|".join(f"(?:{r.regex.pattern})" for r in joinable)), frozenset(r.id for r in joinable))
+    return _Gate(union_gate([r.regex.pattern for r in joinable]), frozenset(r.id for r in joinable))
+
+
+def union_gate(patterns: list[str], flags: int = 0) -> re.Pattern:
+    r"""An expression that matches somewhere in a text exactly when one of `patterns` does: a gate.
+
+    Only whether it finds anything counts, never what or in which order, so the patterns' top-level
+    alternatives are pooled: all those that start with  share one , and those that go on with the same
+    letter share it (`(?:o(?:nly|ffer)|…)`). At a word boundary the engine then compares one letter per
+    group instead of trying every alternative of every rule in turn.
+    """
+    by_letter: dict[str, list[str]] = {}
+    after_boundary: list[str] = []
+    others: list[str] = []
+    for pattern in patterns:
+        for alternative in _top_level_alternatives(pattern):
+            if not alternative.startswith("\\b") or alternative == "\\b":
+                others.append(f"(?:{alternative})")
+                continue
+            rest = alternative[2:]
+            if rest[:1].isalnum() and rest[1:2] not in ("*", "+", "?", "{"):
+                by_letter.setdefault(rest[0], []).append(rest[1:])
+            else:
+                after_boundary.append(rest)
+    grouped = [f"{letter}(?:{'|'.join(rests)})" for letter, rests in by_letter.items()] + after_boundary
+    parts = ([f"\\b(?:{'|'.join(grouped)})"] if grouped else []) + others
+    return re.compile("|".join(parts), flags)
 
 
 def _classifier_finding(segment: _Segment, reading, *, original: str) -> list[Finding]:

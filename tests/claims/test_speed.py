@@ -71,3 +71,17 @@ def test_lint_searches_a_rule_the_combined_search_cannot_hold():
     assert "repeated-word" not in linter._any_rule_gate(tuple(r for r in rules if r.scope == "text")).covers
     found = linter.lint("Pico laser laser pulses are short.", rules, reader=False)
     assert [(f.rule, f.text) for f in found] == [("repeated-word", "laser laser")]
+
+
+def test_combined_searches_find_something_exactly_where_one_of_their_parts_does():
+    from claims import corpus
+
+    texts = [row[0] for row in corpus.read()] + [ARTICLE, "Lost 3 KG", "ſeveral SIZES", "Nine In Ten Patients"]
+    rules = tuple(r for r in linter.shipped_rules() if r.scope == "text")
+    gate = linter._any_rule_gate(rules)
+    covered = [r.regex for r in rules if r.id in gate.covers]
+    quantities = (linter._PERCENT, linter._MULTIPLIER, linter._PROPORTION, linter._MEASURE)
+    for text in texts:
+        folded = linter.fold(text)
+        assert bool(gate.regex.search(folded)) == any(rx.search(folded) for rx in covered), text
+        assert linter._has_quantity(text) == any(rx.search(text) for rx in quantities), text
