@@ -332,7 +332,7 @@ def _pathological_rounds(remaining, size, env, stop_after, log) -> list[dict]:
                     raise RuntimeError(f"the preview answered {row['status']} for the shape {name!r}")
                 results.append(row)
                 remaining.remove(name)
-                log(f"  {name:<22} {row['bytes']:>7,} bytes  {row['seconds']:>7.3f} s")
+                log(f"  {name:<22} {row['bytes']:>7,} bytes  {shape_cpu_seconds(row):>7.3f} s CPU  {row['seconds']:>7.3f} s wall")
         finally:
             worker.kill()
             worker.wait()
@@ -453,20 +453,30 @@ def check_budgets(report: dict) -> list[dict]:
           f"run at {gunicorn['size']:,} posts only" if gunicorn else "not run")
     shapes = report.get("pathological")
     if shapes and shapes["shapes"] and shapes["bytes"] >= shapes["max_body_bytes"]:
-        over = [row for row in shapes["shapes"] if row["seconds"] is None or row["seconds"] > PATHOLOGICAL_MAX_S]
-        check(f"every pathological body (render and claims check) <= {PATHOLOGICAL_MAX_S:.0f} s", not over,
+        over = [row for row in shapes["shapes"] if shape_cpu_seconds(row) > PATHOLOGICAL_MAX_S]
+        check(f"every pathological body (render and claims check) <= {PATHOLOGICAL_MAX_S:.0f} s of CPU", not over,
               f"worst: {_shape_time(shapes['worst'])}" + (f"; {len(over)} of {len(shapes['shapes'])} over"
                                                            if over else ""))
     else:
-        check(f"every pathological body (render and claims check) <= {PATHOLOGICAL_MAX_S:.0f} s", None,
+        check(f"every pathological body (render and claims check) <= {PATHOLOGICAL_MAX_S:.0f} s of CPU", None,
               f"bodies of {shapes['bytes']:,} bytes, not MAX_BODY_BYTES" if shapes else "not run")
     return checks
+
+
+def shape_cpu_seconds(row) -> float:
+    """What a pathological shape is judged by: the CPU time of its preview request (a stopped shape: infinite).
+
+    Wall time on this shared machine mostly measures the other processes; it is reported beside it.
+    """
+    if row["seconds"] is None:
+        return float("inf")
+    return row.get("cpu_seconds", row["seconds"])
 
 
 def _shape_time(row) -> str:
     if row["seconds"] is None:
         return f"{row['shape']} (stopped after {row['stopped_after']:.0f} s)"
-    return f"{row['shape']} ({row['seconds']:.3f} s)"
+    return f"{row['shape']} ({shape_cpu_seconds(row):.3f} s CPU, {row['seconds']:.3f} s wall)"
 
 
 def table(report: dict) -> str:
@@ -567,7 +577,7 @@ def main(argv=None) -> int:
         if wanted("pathological", rows):
             log(f"\nPathological bodies of {body_bytes:,} bytes through the preview (render and claims check)")
             shapes = measure_pathological(body_bytes, stop_after=args.stop_after, log=log)
-            worst = max(shapes, key=lambda r: float("inf") if r["seconds"] is None else r["seconds"])
+            worst = max(shapes, key=shape_cpu_seconds)
             report["pathological"] = {"bytes": body_bytes, "max_body_bytes": settings.MAX_BODY_BYTES,
                                       "stop_after_s": args.stop_after, "shapes": shapes, "worst": worst}
         if wanted("upload", rows):
@@ -590,10 +600,10 @@ def main(argv=None) -> int:
     print(f"{report['database']}, {args.reps} requests per page, DB_CONN_MAX_AGE={report['conn_max_age']}")
     print(table(report))
     if shapes:
-        slowest = sorted(shapes, key=lambda r: float("inf") if r["seconds"] is None else r["seconds"], reverse=True)
-        over = sum(1 for row in shapes if row["seconds"] is None or row["seconds"] > PATHOLOGICAL_MAX_S)
+        slowest = sorted(shapes, key=shape_cpu_seconds, reverse=True)
+        over = sum(1 for row in shapes if shape_cpu_seconds(row) > PATHOLOGICAL_MAX_S)
         print(f"\nPathological bodies of {body_bytes:,} bytes, render and claims check through the preview "
-              f"({len(shapes)} shapes, {over} over {PATHOLOGICAL_MAX_S:g} s); slowest: "
+              f"({len(shapes)} shapes, {over} over {PATHOLOGICAL_MAX_S:g} s of CPU); slowest: "
               + ", ".join(_shape_time(row) for row in slowest[:6]))
     if report.get("upload"):
         upload = report["upload"]

@@ -37,7 +37,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 logger = logging.getLogger(__name__)
 
@@ -231,7 +231,70 @@ def _compile_folded(pattern: str) -> re.Pattern:
             continue
         out.append(pattern[i].lower())
         i += 1
-    return re.compile("".join(out))
+    folded = "".join(out)
+    return re.compile(_share_word_boundaries(folded))
+
+
+def _share_word_boundaries(pattern: str) -> str:
+    r"""The same expression with each run of top-level alternatives that start with \b written as \b(?:…|…).
+
+    `\bA|\bB|\bC` and `\b(?:A|B|C)` match the same text in the same order, but the regular expression
+    engine tries every alternative at every position of the text: with the boundary shared, a position
+    inside a word is refused once instead of once per alternative (the promotion rules have thirty).
+    """
+    if "(?x" in pattern or "(?#" in pattern:  # verbose mode and comments: leave as written
+        return pattern
+    out: list[str] = []
+    run: list[str] = []
+
+    def close_run():
+        if len(run) > 1:
+            out.append("\\b(?:" + "|".join(run) + ")")
+        elif run:
+            out.append("\\b" + run[0])
+        run.clear()
+
+    for alternative in _top_level_alternatives(pattern):
+        if alternative.startswith("\\b") and alternative != "\\b":
+            run.append(alternative[2:])
+        else:
+            close_run()
+            out.append(alternative)
+    close_run()
+    shared = "|".join(out)
+    try:
+        re.compile(shared)
+    except re.error:
+        return pattern
+    return shared
+
+
+def _top_level_alternatives(pattern: str) -> list[str]:
+    """A pattern cut at each `|` outside groups and character classes."""
+    parts, depth, start, i, n = [], 0, 0, 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":  # a class: skip to its closing bracket (a ] first in the class is literal)
+            i += 1
+            if i < n and pattern[i] == "^":
+                i += 1
+            if i < n and pattern[i] == "]":
+                i += 1
+            while i < n and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
 
 
 def fold(text: str) -> str:
@@ -507,27 +570,71 @@ def _is_negator(token: str) -> bool:
     return token in _NEGATORS or token.endswith("n't")
 
 
-def _negated(sentence: str, start: int, end: int, other_matches: list[tuple[int, int]]) -> bool:
-    """Whether the words before (or right after) a match, in the same clause, deny it."""
-    window_start = max(0, start - NEGATION_WINDOW)
-    prefix = list(sentence[window_start:start])
-    for s, e in other_matches:  # "no side effects and no downtime": the first "no" is part of a claim
-        if window_start < e <= start:
-            for i in range(max(s, window_start), e):
-                prefix[i - window_start] = " "
-    prefix_text = "".join(prefix)
-    breaks = list(_CLAUSE_BREAK.finditer(prefix_text))
-    clause = prefix_text[breaks[-1].end() :] if breaks else prefix_text
-    tokens = [t.lower().replace("\u2019", "'") for t in _TOKEN.findall(clause)]
-    if tokens and tokens[0] in _CLAUSE_INITIAL and tuple(tokens[:2]) not in _PSEUDO_NEGATIONS:
-        return True
-    window = tokens[-6:]
-    for i, token in enumerate(window):
-        if _is_negator(token) and (token, window[i + 1] if i + 1 < len(window) else "") not in _PSEUDO_NEGATIONS:
-            return True
-    after = sentence[end : end + NEGATION_WINDOW]
-    brk = _CLAUSE_BREAK.search(after)
-    return bool(_POST_NEGATION.search(after[: brk.start()] if brk else after))
+# Every word _negated treats as a denial contains one of these (in lower case; no two occurrences overlap).
+_NEGATION_HINT = re.compile(r"no|ne|n['\u2019]?t|without|hardly|rarely|seldom|unlikely|unable|impossible")
+
+
+class _Matches:
+    """Every match in one sentence, indexed so that each match's negation check reads only its neighbours."""
+
+    def __init__(self, sentence: str, folded: str, spans: Iterable[tuple[int, int]]):
+        self.sentence = sentence
+        self.spans = sorted(set(spans))
+        self.starts = [s for s, _ in self.spans]
+        self.longest = max((e - s for s, e in self.spans), default=0)
+        # Where a denial could start, and the earliest end of a match that covers it whole: a match that
+        # ends before a later match starts is blanked when that later match is checked (see negated).
+        self.hints = [m.span() for m in _NEGATION_HINT.finditer(folded)]
+        self.hint_starts = [h for h, _ in self.hints]
+        self.hint_covered_by = [
+            min((e for s, e in self.neighbours(h_end, h_start + 1) if s <= h_start and h_end <= e), default=None)
+            for h_start, h_end in self.hints
+        ]
+
+    def neighbours(self, window_start: int, before: int) -> list[tuple[int, int]]:
+        """Matches that start before `before` and may end after `window_start`."""
+        starts = self.starts
+        return self.spans[bisect.bisect_left(starts, window_start - self.longest) : bisect.bisect_left(starts, before)]
+
+    def may_deny(self, window_start: int, start: int) -> bool:
+        """Whether the text before a match, once earlier matches are blanked, can hold a denial at all."""
+        first = bisect.bisect_left(self.hint_starts, window_start)
+        for i in range(first, bisect.bisect_left(self.hint_starts, start)):
+            covered_by = self.hint_covered_by[i]
+            if self.hints[i][1] <= start and (covered_by is None or covered_by > start):
+                return True
+        return False
+
+    def negated(self, start: int, end: int) -> bool:
+        """Whether the words before (or right after) a match, in the same clause, deny it."""
+        sentence = self.sentence
+        after = sentence[end : end + NEGATION_WINDOW]
+        window_start = max(0, start - NEGATION_WINDOW)
+        if self.may_deny(window_start, start):
+            # "no side effects and no downtime": the first "no" is part of a claim. Other matches that end
+            # inside the window (one ending after this match's start is not "before" it) are blanked.
+            pieces, pos = [], window_start
+            for s, e in self.neighbours(window_start, start):
+                if window_start < e <= start and e > pos:
+                    s = max(s, pos)
+                    pieces += (sentence[pos:s], " " * (e - s))
+                    pos = e
+            pieces.append(sentence[pos:start])
+            prefix_text = "".join(pieces)
+            breaks = list(_CLAUSE_BREAK.finditer(prefix_text))
+            clause = prefix_text[breaks[-1].end() :] if breaks else prefix_text
+            tokens = [t.lower().replace("\u2019", "'") for t in _TOKEN.findall(clause)]
+            if tokens and tokens[0] in _CLAUSE_INITIAL and tuple(tokens[:2]) not in _PSEUDO_NEGATIONS:
+                return True
+            window = tokens[-6:]
+            for i, token in enumerate(window):
+                if _is_negator(token) and (token, window[i + 1] if i + 1 < len(window) else "") not in _PSEUDO_NEGATIONS:
+                    return True
+        # "Permanent results are not possible": anchored at the match's end, so one quick try decides most.
+        if not _POST_NEGATION.search(after):
+            return False
+        brk = _CLAUSE_BREAK.search(after)
+        return bool(_POST_NEGATION.search(after[: brk.start()] if brk else after))
 
 
 def _is_neutral_question(sentence: str) -> bool:
@@ -551,8 +658,15 @@ _PERCENT = re.compile(
 _FRACTION = r"(?:half|a\s+half|one\s+half|a\s+third|one\s+third|two[\s-]thirds|a\s+quarter|one\s+quarter|three[\s-]quarters)"
 _MULTIPLIER = re.compile(
     r"(?:\b\d+(?:\.\d+)?\s?(?:x|\u00d7|times|-fold|fold)|\b(?:two|three|four|five|six|seven|eight|nine|ten)[\s-]*(?:times|fold)"
-    r"|\b(?:twice|thrice|double|triple))\s+(?:more|less|fewer|faster|better|greater|higher|lower|stronger|longer|as)\b"
-    r"|\b(?:doubles?|doubled|doubling|triples?|tripled|tripling|quadruples?|quadrupled|halves|halved|halving)\b"
+    r"|\b(?:twice|thrice|double|triple))\s+(?:more|less|fewer|faster|better|greater|higher|lower|stronger|longer)\b"
+    r"|\b(?:twice|thrice)\s+as\b"
+    # The verb, not the adjective or noun of "a double chin", "double-blind", "two halves of the face",
+    # "doubles as a …": its -s, -ed and -ing forms, "halves" before an object, the base form after a modal.
+    r"|\b(?:doubles|doubled|doubling|triples|tripled|tripling|quadruples|quadrupled|quadrupling|halved|halving)\b"
+    r"(?!\s+as\b|[\-\u2010\u2011])"
+    r"|\bhalves(?=\s+(?!of\b|and\b|or\b)[a-z])"
+    r"|\b(?:can|could|will|would|may|might|to|helps?|helped)\s+(?:\w+\s+)?(?:double|triple|quadruple|halve)"
+    r"(?=\s+(?!as\b)[a-z])"
     r"|\b(?:two|three|four|five|ten)fold\b|\b\d+-fold\b"
     rf"|\bby\s+(?:up\s+to\s+|almost\s+|nearly\s+|over\s+|more\s+than\s+)?{_FRACTION}\b",
     re.I,
@@ -611,8 +725,30 @@ _MEASURED_EFFECT = re.compile(
     r"|remov\w*|off\s+(?:your|the))\b", re.I)
 
 
+
+
+@functools.cache
+def _quantity_gates() -> tuple[re.Pattern, re.Pattern]:
+    """Every span of _outcome_number_spans is a match of one of four patterns: one search for any of them.
+
+    The first form reads ASCII text in lower case without re.IGNORECASE (which makes it several times
+    slower); other text is read by the second, case-insensitive form, as the four patterns read it.
+    """
+    patterns = [rx.pattern for rx in (_PERCENT, _MULTIPLIER, _PROPORTION, _MEASURE)]
+    return union_gate([_compile_folded(p).pattern for p in patterns]), union_gate(patterns, re.I)
+
+
+def _has_quantity(sentence: str) -> bool:
+    folded_gate, gate = _quantity_gates()
+    if sentence.isascii():
+        return folded_gate.search(sentence.lower()) is not None
+    return gate.search(sentence) is not None
+
+
 def _outcome_number_spans(sentence: str) -> list[tuple[int, int]]:
     """Quantified effects or shares of people with an outcome, as spans within the sentence."""
+    if not _has_quantity(sentence):
+        return []
     spans = []
     has_outcome_words = bool(_OUTCOME_WORDS.search(sentence))
     for m in _PERCENT.finditer(sentence):
@@ -649,6 +785,8 @@ FLAG_MARGIN = 0.9
 OVERRULE_MARGIN = 1.5
 CLASSIFIER_RULE = "classifier"
 CLASSIFIER_MIN_WORDS = 6
+# Segments up to this long are first searched for all rules at once (see _segment_matches).
+GATE_MAX_CHARS = 120
 
 
 def lint(text: str, rules: Iterable[Rule] | None = None, *, reader=None) -> list[Finding]:
@@ -656,21 +794,31 @@ def lint(text: str, rules: Iterable[Rule] | None = None, *, reader=None) -> list
 
     `reader` reads sentences for the classifier (claims.classifier.scores by default, when the
     setting CLAIMS_CLASSIFIER is on); `reader=False` runs the rules alone.
+
+    Rules run first; the classifier then reads, in one batch and once per distinct text, only the
+    sentences whose outcome its reading can change: those with a match it may overrule, and those
+    with no match that are long enough for a finding of its own.
     """
     rules = tuple(configured_rules() if rules is None else rules)
     if reader is None:
         reader = _default_reader()
     doc = _prepare(text)
-    sentence_rules = [r for r in rules if r.scope == "text"]
+    sentence_rules = tuple(r for r in rules if r.scope == "text")
+    gate = _any_rule_gate(sentence_rules)
     segments = [_Segment(s, e, doc.prose[s:e], "sentence") for start, end in doc.sentences
                 for s, e in _pieces(doc.prose, start, end)]
-    readings = reader([seg.text for seg in segments]) if reader else [None] * len(segments)
+    matches = [_segment_matches(segment, sentence_rules, original=text, gate=gate) for segment in segments]
+    wanted = [i for i, (segment, kept) in enumerate(zip(segments, matches))
+              if reader and (_overrulable(kept) if kept else _may_read_as_risky(segment))]
+    distinct = list(dict.fromkeys(segments[i].text for i in wanted))
+    reading_of = dict(zip(distinct, reader(distinct))) if distinct else {}
     findings: list[Finding] = []
-    for segment, reading in zip(segments, readings):
-        found = _lint_segment(segment, sentence_rules, original=text, reading=reading)
-        if not found and reading is not None:
-            found = _classifier_finding(segment, reading, original=text)
-        findings += found
+    for segment, kept in zip(segments, matches):
+        reading = reading_of.get(segment.text)
+        if kept:
+            findings += _findings(segment, kept, original=text, reading=reading)
+        elif reading is not None:
+            findings += _classifier_finding(segment, reading, original=text)
     for part in doc.image_parts:
         applicable = [r for r in rules if r.kind != "outcome_number"
                       and (r.scope == "image" or part.kind != "filename" or r.filenames)]
@@ -707,13 +855,31 @@ def _pieces(prose: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _lint_segment(segment: _Segment, rules: list[Rule], *, original: str, reading=None) -> list[Finding]:
+    kept = _segment_matches(segment, rules, original=original)
+    return _findings(segment, kept, original=original, reading=reading) if kept else []
+
+
+def _segment_matches(segment: _Segment, rules, *, original: str, gate: _Gate | None = None) -> list:
+    """The rules' matches in one segment, as (rule, start, end) within it, less those denied or mentioned.
+
+    `gate` (see _any_rule_gate) is one search for every rule it covers at once: a segment where it finds
+    nothing is not searched rule by rule, which matters when a body is thousands of one-word lines.
+    """
     sentence = segment.text
     folded = fold(sentence)
+    # One search for all rules saves a call per rule; on a long segment the rules' own searches cost about
+    # what the combined one does, so it would only add to them.
+    gated = gate is not None and len(folded) <= GATE_MAX_CHARS and gate.regex.search(folded) is None
+    skipped = gate.covers if gated else frozenset()
     raw: list[tuple[Rule, int, int]] = []
     for rule in rules:
         if rule.kind == "outcome_number":
-            if segment.kind == "sentence" and not _cites(original[segment.start : segment.end]):
-                raw += [(rule, s, e) for s, e in _outcome_number_spans(sentence)]
+            if segment.kind == "sentence":
+                spans = _outcome_number_spans(sentence)
+                if spans and not _cites(original[segment.start : segment.end]):
+                    raw += [(rule, s, e) for s, e in spans]
+            continue
+        if rule.id in skipped:
             continue
         # In an image's alt text, caption or file name, the picture itself is part of the context.
         context = folded if segment.kind == "sentence" else folded + " image"
@@ -734,19 +900,96 @@ def _lint_segment(segment: _Segment, rules: list[Rule], *, original: str, readin
             raw.append((rule, s, e))
     if not raw:
         return []
-    spans = [(s, e) for _, s, e in raw]
     mention = segment.kind == "sentence" and mentions_rather_than_claims(sentence)
+    if mention and all(rule.negatable for rule, _, _ in raw):
+        return []
+    matches = _Matches(sentence, folded, ((s, e) for _, s, e in raw))
+    kept = []
+    for rule, s, e in raw:
+        if rule.negatable and (mention or matches.negated(s, e)):
+            continue
+        kept.append((rule, s, e))
+    return kept
+
+
+def _overrulable(kept) -> bool:
+    return any(rule.overrule and rule.kind != "outcome_number" for rule, _, _ in kept)
+
+
+def _findings(segment: _Segment, kept, *, original: str, reading=None) -> list[Finding]:
+    """Findings for a segment's kept matches; a confident "plainly acceptable" reading drops those it may."""
     overruled = reading is not None and reading.margin <= -OVERRULE_MARGIN
     findings = []
-    for rule, s, e in raw:
-        if rule.negatable and (mention or _negated(sentence, s, e, [x for x in spans if x != (s, e)])):
-            continue
+    for rule, s, e in kept:
         if overruled and rule.overrule and rule.kind != "outcome_number":
             continue
         start, end = segment.start + s, segment.start + e
         findings.append(Finding(rule.id, rule.severity, original[start:end], start, end, rule.message, rule.source,
                                 rule.group))
     return findings
+
+
+def _may_read_as_risky(segment: _Segment) -> bool:
+    """Whether a sentence no rule matched could get a classifier finding (what _classifier_finding checks first)."""
+    words = _TOKEN.findall(segment.text)
+    if len(words) < CLASSIFIER_MIN_WORDS:
+        return False
+    first = tuple(w.lower() for w in words[:2])
+    return not (mentions_rather_than_claims(segment.text) or (first[0] in _CLAUSE_INITIAL
+                                                            and first not in _PSEUDO_NEGATIONS))
+
+
+class _Gate(NamedTuple):
+    regex: re.Pattern
+    covers: frozenset[str]  # ids of the rules it stands for
+
+
+@functools.lru_cache(maxsize=16)
+def _any_rule_gate(rules: tuple[Rule, ...]) -> _Gate | None:
+    """One expression that finds a match wherever any of the rules would, or None (see union_gate).
+
+    A rule whose expression has named groups or back-references, or cannot be joined to the others, is
+    left out (it is always searched on its own).
+    """
+    joinable = []
+    for rule in rules:
+        rx = rule.regex
+        if rx is None or rx.groupindex or re.search(r"\\\d|\(\?P=", rx.pattern):
+            continue
+        try:
+            re.compile(f"(?:{rx.pattern})|(?:x)")
+        except re.error:
+            continue
+        joinable.append(rule)
+    if not joinable:
+        return None
+    return _Gate(union_gate([r.regex.pattern for r in joinable]), frozenset(r.id for r in joinable))
+
+
+def union_gate(patterns: list[str], flags: int = 0) -> re.Pattern:
+    r"""An expression that matches somewhere in a text exactly when one of `patterns` does: a gate.
+
+    Only whether it finds anything counts, never what or in which order, so the patterns' top-level
+    alternatives are pooled: all those that start with  share one , and those that go on with the same
+    letter share it (`(?:o(?:nly|ffer)|…)`). At a word boundary the engine then compares one letter per
+    group instead of trying every alternative of every rule in turn.
+    """
+    by_letter: dict[str, list[str]] = {}
+    after_boundary: list[str] = []
+    others: list[str] = []
+    for pattern in patterns:
+        for alternative in _top_level_alternatives(pattern):
+            if not alternative.startswith("\\b") or alternative == "\\b":
+                others.append(f"(?:{alternative})")
+                continue
+            rest = alternative[2:]
+            if rest[:1].isalnum() and rest[1:2] not in ("*", "+", "?", "{"):
+                by_letter.setdefault(rest[0], []).append(rest[1:])
+            else:
+                after_boundary.append(rest)
+    grouped = [f"{letter}(?:{'|'.join(rests)})" for letter, rests in by_letter.items()] + after_boundary
+    parts = ([f"\\b(?:{'|'.join(grouped)})"] if grouped else []) + others
+    return re.compile("|".join(parts), flags)
 
 
 def _classifier_finding(segment: _Segment, reading, *, original: str) -> list[Finding]:

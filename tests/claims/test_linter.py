@@ -208,6 +208,26 @@ def test_lint_numbers_that_are_not_outcomes_are_not_flagged(text):
     assert linter.lint(text) == []
 
 
+@pytest.mark.parametrize("text", [
+    "Kybella dissolves fat under a double chin over two to four sessions.",
+    "This double-blind trial compared two creams.",
+    "The two halves of the face were treated on different days.",
+    "The treatment room can double as a consultation room.",
+    "Double cleansing removes sunscreen before the peel.",
+])
+def test_lint_multiplier_words_used_as_adjectives_or_nouns_are_not_outcome_numbers(text):
+    assert "outcome-number-uncited" not in rules_hit(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Dermal filler triples hair density in six weeks.", "Collagen doubled within a month.",
+    "It halves recovery time.", "Our boosters can double your collagen.", "It works twice as fast as a peel.",
+    "Patients dropped two dress sizes after the programme.", "Packages start from ¥8,000 this month only.",
+])
+def test_lint_flags_multipliers_number_words_and_any_currency_by_structure(text):
+    assert rules_hit(text)
+
+
 ARTICLE = """# Pores and Pico Laser
 
 A trial found a 52% reduction in pore size.[^1] Another study[^2] and [a review][rev] agree.

@@ -5,6 +5,7 @@ largest body allowed must finish within a bound ten times the 1 s budget, which 
 patterns of before (minutes for 200 KB of backticks or of "[") cannot meet on any machine.
 """
 
+import re
 import time
 
 import pytest
@@ -43,3 +44,44 @@ def test_lint_of_a_repeated_article_finds_what_one_article_has_in_each_copy(rule
     copies = 20
     many = linter.lint(ARTICLE * copies, rules)
     assert one and [(f.rule, f.text) for f in many] == one * copies
+
+
+def test_shared_word_boundaries_find_the_same_matches_as_each_rule_as_written():
+    """Rules are compiled with their leading \\b shared (claims.linter._share_word_boundaries): same matches."""
+    from claims import corpus
+
+    text = linter.fold(" ".join(row[0] for row in corpus.read()) + ARTICLE * 3)
+    for rule in linter.shipped_rules():
+        if not rule.pattern:
+            continue
+        as_written = linter.fold(linter.expand_fragments(rule.pattern))
+        shared = rule.regex.pattern
+        assert [m.span() for m in re.finditer(as_written, text)] == [m.span() for m in re.finditer(shared, text)], rule.id
+
+
+def test_share_word_boundaries_groups_only_neighbouring_alternatives():
+    assert linter._share_word_boundaries(r"\ba|\bb|c|\bd|[|\b]e|(\bf|g)") == r"\b(?:a|b)|c|\bd|[|\b]e|(\bf|g)"
+
+
+def test_lint_searches_a_rule_the_combined_search_cannot_hold():
+    """A rule with a back-reference is searched on its own, and still finds its match."""
+    repeated = linter.Rule.from_dict({"id": "repeated-word", "pattern": r"\b(\w+)\s+\1\b", "severity": "warn",
+                                      "message": "A word is repeated."})
+    rules = (*linter.shipped_rules(), repeated)
+    assert "repeated-word" not in linter._any_rule_gate(tuple(r for r in rules if r.scope == "text")).covers
+    found = linter.lint("Pico laser laser pulses are short.", rules, reader=False)
+    assert [(f.rule, f.text) for f in found] == [("repeated-word", "laser laser")]
+
+
+def test_combined_searches_find_something_exactly_where_one_of_their_parts_does():
+    from claims import corpus
+
+    texts = [row[0] for row in corpus.read()] + [ARTICLE, "Lost 3 KG", "ſeveral SIZES", "Nine In Ten Patients"]
+    rules = tuple(r for r in linter.shipped_rules() if r.scope == "text")
+    gate = linter._any_rule_gate(rules)
+    covered = [r.regex for r in rules if r.id in gate.covers]
+    quantities = (linter._PERCENT, linter._MULTIPLIER, linter._PROPORTION, linter._MEASURE)
+    for text in texts:
+        folded = linter.fold(text)
+        assert bool(gate.regex.search(folded)) == any(rx.search(folded) for rx in covered), text
+        assert linter._has_quantity(text) == any(rx.search(text) for rx in quantities), text
