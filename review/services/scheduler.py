@@ -4,7 +4,7 @@ and keeping each live post's review-due date (`Workflow.review_due_at`) true whe
 from django.db import transaction
 from django.utils import timezone
 
-from review import audit, notifications, rules
+from review import audit, notifications, rules, signals
 from review.models import ReviewPolicy, Signature, Workflow
 from review.services.transitions import run
 from review.states import State
@@ -87,5 +87,6 @@ def flag_rereviews_due(now=None) -> list[int]:
                          detail={"due": workflow.review_due_at.isoformat() if workflow.review_due_at else None,
                                  "credentials_lapsed": lapsed})
             notifications.queue("rereview_due", workflow=workflow, actor=None)
+            signals.review_lapsed.send(sender=Workflow, workflow=workflow)
             flagged.append(post_id)
     return flagged

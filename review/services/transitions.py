@@ -7,7 +7,7 @@ from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from claims.models import FindingJustification
 from content.models import Post
-from review import audit, findings, messages, notifications
+from review import audit, findings, messages, notifications, signals
 from review.models import Workflow
 from review.services.errors import StaleAction, SubmitBlocked, WorkflowError
 
@@ -58,6 +58,7 @@ def run(workflow: Workflow, name: str, *, user, detail: dict | None = None, duri
     if user is not None and not has_transition_perm(method, user):
         raise PermissionDenied(messages.not_permitted(name))
     from_state = workflow.state
+    was_live = workflow.post.is_live
     method(**kwargs)
     if during is not None:
         detail = {**(detail or {}), **(during(workflow) or {})}
@@ -72,6 +73,7 @@ def run(workflow: Workflow, name: str, *, user, detail: dict | None = None, duri
         revision_hash=revision.content_hash if revision else "", detail=detail,
     )
     notifications.queue(name, workflow=workflow, actor=user)
+    signals.post_transitioned.send(sender=Workflow, workflow=workflow, name=name, was_live=was_live, actor=user)
     return workflow
 
 
