@@ -71,3 +71,21 @@ class DeliveryAdmin(admin.ModelAdmin):
     def send_again(self, request, queryset):
         count = send_again(queryset)
         self.message_user(request, f"{count} delivery(ies) queued to be sent again; delivered ones are left alone.")
+
+
+@admin.register(Attempt)
+class AttemptAdmin(admin.ModelAdmin):
+    """Every attempt of every delivery, read-only: the log as it happened."""
+
+    list_display = ["attempted_at", "delivery", "status_code", "error", "duration_ms"]
+    list_select_related = ["delivery__subscription"]
+    readonly_fields = ["delivery", "attempted_at", "status_code", "error", "response", "duration_ms"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -7,7 +7,6 @@ import urllib.request
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import default_task_backend
@@ -30,8 +29,8 @@ opener = urllib.request.build_opener(NoRedirects)
 
 def message(event: str, data: dict) -> str:
     """The body of an event, as Standard Webhooks lays it out: type, timestamp, data."""
-    return json.dumps({"type": event, "timestamp": timezone.now().isoformat(), "data": data},
-                      cls=DjangoJSONEncoder, ensure_ascii=False)
+    return json.dumps({"type": event, "timestamp": timezone.localtime().isoformat(), "data": data},
+                      ensure_ascii=False)
 
 
 def emit(event: str, data: dict) -> list[Delivery]:
