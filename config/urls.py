@@ -13,6 +13,7 @@ urlpatterns = [
     path("editor/", include("editor.urls")),
     path("review/", include("review.urls")),
     path("api/", include("api.urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("", include("public.urls")),
 ]
 # Uploaded pictures: served by Django in development only (an empty list unless DEBUG).
