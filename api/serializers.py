@@ -104,7 +104,7 @@ class ArticleSerializer(serializers.Serializer):
         return hero_of(article.revision, self.context.get("images", {}))
 
     def _attestation(self, article):
-        return attestations.newest_for(article.post)
+        return self.context["attestations"].get(article.post.pk)
 
     def get_attestation_url(self, article) -> str | None:
         found = self._attestation(article)

@@ -24,7 +24,7 @@ from api.serializers import ArticleSerializer, DraftSerializer, ReviewerSerializ
 from content.models import Image, Post
 from public.articles import Article, ArticlePaginator
 from public.views import conditional_get
-from review import selectors
+from review import attestations, selectors
 from review.states import State
 
 PAGE_SIZE = 20
@@ -65,6 +65,12 @@ class ArticlePagination(Pagination):
     django_paginator_class = ArticlePaginator
 
 
+def article_context(view, articles) -> None:
+    """What the serializer reads for every article of a page at once: hero pictures and attestations."""
+    view.hero_images = pictures_of(article.revision for article in articles)
+    view.issued_attestations = attestations.newest_for_each([article.post for article in articles])
+
+
 def pictures_of(revisions) -> dict[int, Image]:
     """The uploads behind the hero pictures of `revisions`, in one query."""
     ids = {revision.hero["image"] for revision in revisions if revision.hero}
@@ -74,6 +80,14 @@ def pictures_of(revisions) -> dict[int, Image]:
 @method_decorator(conditional_get, name="dispatch")
 class ApiView(generics.GenericAPIView):
     """Every API answer: conditional GET (ETag from the body, 304 when it matches), kept only by the caller."""
+
+    # What a page's serializer reads of all its items at once (set by `list`/`retrieve`): see `article_context`.
+    hero_images: dict = {}
+    issued_attestations: dict = {}
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "images": self.hero_images,
+                "attestations": self.issued_attestations}
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -96,12 +110,9 @@ class ArticleList(ApiView, generics.ListAPIView):
         since = updated_since(self.request)
         return posts if since is None else selectors.changed_since(posts, since)
 
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "images": getattr(self, "images", {})}
-
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
-        self.images = pictures_of(article.revision for article in page)
+        article_context(self, page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
@@ -117,13 +128,10 @@ class ArticleDetail(ApiView, generics.RetrieveAPIView):
         if found is None:
             raise Http404("No published article at this address.")
         article = Article(*found)
-        self.images = pictures_of([article.revision])
+        article_context(self, [article])
         response = Response(self.get_serializer(article).data)
         response["Last-Modified"] = http_date(article.last_changed.timestamp())
         return response
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "images": getattr(self, "images", {})}
 
 
 @extend_schema(tags=["reviewers"])
@@ -171,11 +179,8 @@ class DraftList(ApiView, generics.ListAPIView):
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
-        self.images = pictures_of(post.current_revision for post in page)
+        self.hero_images = pictures_of(post.current_revision for post in page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "images": getattr(self, "images", {})}
 
 
 @extend_schema(tags=["previews"])
@@ -191,8 +196,5 @@ class DraftDetail(ApiView, generics.RetrieveAPIView):
 
     def retrieve(self, request, *args, **kwargs):
         post = self.get_object()
-        self.images = pictures_of([post.current_revision])
+        self.hero_images = pictures_of([post.current_revision])
         return Response(self.get_serializer(post).data)
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "images": getattr(self, "images", {})}
