@@ -7,6 +7,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from review.states import State
+from webhooks.deliveries import send_due
 from webhooks.models import Delivery
 
 # Deliveries commit, queue their task on commit and run in the worker: real transactions, as in production.
@@ -114,3 +115,14 @@ def test_webhook_unreachable_receiver_is_logged_and_retried(settings, post_in, s
     [attempt] = delivery.attempt_log.all()
     assert delivery.status == Delivery.Status.RETRYING
     assert attempt.status_code is None and attempt.error
+
+
+def test_webhook_retry_whose_task_was_lost_is_sent_by_send_due(post_in, subscription, receiver, run_worker):
+    post_in(State.PUBLISHED)
+    DBTaskResult.objects.all().delete()  # as if the worker's queue had lost it
+    Delivery.objects.update(status=Delivery.Status.RETRYING, next_attempt_at=timezone.now() - timedelta(seconds=1))
+
+    assert send_due() == 1
+    run_worker()
+
+    assert Delivery.objects.get().status == Delivery.Status.DELIVERED and len(receiver.received) == 1
