@@ -5,6 +5,8 @@ What is published is decided where the public site decides it (`public.articles.
 not verify is absent here as it is there.
 """
 
+from datetime import datetime, time
+
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
@@ -44,9 +46,12 @@ def updated_since(request):
     if raw is None:
         return None
     raw = raw.strip().replace(" ", "+")  # a "+" in a query string arrives as a space
-    moment = parse_datetime(raw)
-    if moment is None and (day := parse_date(raw)) is not None:
-        moment = timezone.datetime.combine(day, timezone.datetime.min.time())
+    try:
+        moment = parse_datetime(raw)
+        if moment is None and (day := parse_date(raw)) is not None:
+            moment = datetime.combine(day, time.min)
+    except ValueError:  # well formed, but no such day or time (2026-02-30)
+        moment = None
     if moment is None:
         raise ValidationError({"updated_since": ["Give a date and time in ISO 8601, "
                                                  "for example 2026-11-23T09:00:00+08:00."]})

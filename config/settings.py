@@ -302,6 +302,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Callers without a token (the schema and its docs) are counted by address: the one the proxy saw, if any,
+    # never an X-Forwarded-For a client wrote itself.
+    "NUM_PROXIES": int(os.environ.get("AXES_PROXY_COUNT", "1")) if env_bool("BEHIND_PROXY", False) else 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "MedReview API",

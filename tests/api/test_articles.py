@@ -124,10 +124,14 @@ def test_api_articles_updated_since_lists_only_what_changed(api, post_in, review
     assert old.slug in {a["slug"] for a in api("/api/v1/articles/").json()["results"]}
     later = (timezone.now() + timedelta(minutes=1)).isoformat()
     assert api("/api/v1/articles/", data={"updated_since": later}).json()["results"] == []
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()  # a date alone: midnight, site's time
+    assert api("/api/v1/articles/", data={"updated_since": tomorrow}).json()["results"] == []
+    assert len(api("/api/v1/articles/?updated_since=2000-01-01").json()["results"]) == 3
 
 
-def test_api_updated_since_that_is_not_a_date_is_a_clear_400(api):
-    response = api("/api/v1/articles/?updated_since=last-tuesday")
+@pytest.mark.parametrize("given", ["last-tuesday", "2026-02-30", "2026-11-23T25:00:00"])
+def test_api_updated_since_that_is_not_a_date_is_a_clear_400(api, given):
+    response = api("/api/v1/articles/", data={"updated_since": given})
 
     assert response.status_code == 400
     assert response.json() == {"updated_since": ["Give a date and time in ISO 8601, "

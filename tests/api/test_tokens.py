@@ -63,3 +63,11 @@ def test_api_use_is_rate_limited_per_token(settings, api, make_token):
     refused = api("/api/v1/reviewers/")
     assert int(refused["Retry-After"]) > 0
     assert api("/api/v1/reviewers/", token=other).status_code == 200  # another token has its own allowance
+
+
+def test_api_callers_without_a_token_are_counted_by_address_whatever_they_claim(settings, client):
+    settings.API_RATE_LIMIT = "2/minute"
+
+    answers = [client.get("/api/schema/", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code for n in range(3)]
+
+    assert answers == [200, 200, 429]
