@@ -1,5 +1,6 @@
 """URLs of the JSON API (/api/) and its OpenAPI schema and documentation."""
 
+from csp.decorators import csp_update
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -15,6 +16,8 @@ urlpatterns = [
     path("v1/drafts/<str:slug>/", views.DraftDetail.as_view(), name="draft"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI from the project's own static files (drf-spectacular-sidecar), its start-up script from this
-    # address too (the "split" view), so the page needs nothing from elsewhere and no inline script.
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    # address too (the "split" view), so the page needs nothing from elsewhere and no inline script. Its
+    # stylesheet draws small icons as data: SVG images, which this page alone allows.
+    path("docs/", csp_update({"img-src": ["data:"]})(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
+         name="docs"),
 ]

@@ -28,12 +28,15 @@ def test_schema_is_served_to_anyone(client):
         "/api/v1/drafts/", "/api/v1/drafts/{slug}/"}
 
 
-def test_schema_docs_page_loads_everything_from_this_site(client):
-    html = client.get("/api/docs/").content.decode()
+def test_schema_docs_page_loads_everything_from_this_site(client, db):
+    response = client.get("/api/docs/")
+    html = response.content.decode()
 
     assert '<div id="swagger-ui"></div>' in html
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert "<style" not in html and "<script>" not in html  # the site's CSP allows no inline code
     assert "//" not in html  # every address on this site: no CDN
+    assert "img-src 'self' https: data:;" in response["Content-Security-Policy"]
+    assert "data:" not in client.get("/blog/")["Content-Security-Policy"]
     script = client.get("/api/docs/?script=")
     assert script.status_code == 200 and "/api/schema/" in script.content.decode()
