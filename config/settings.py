@@ -73,6 +73,11 @@ INSTALLED_APPS = [
     "editor",
     "public",
     "wpimport",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from our own static files
+    "api",
+    "webhooks",
 ]
 
 # django-axes refuses logins while an account or address is locked out; then Django's model backend,
@@ -309,3 +314,35 @@ CLAIMS_RULES_DISABLED = env_list("CLAIMS_RULES_DISABLED", "")
 CLAIMS_EXTRA_RULES_FILE = os.environ.get("CLAIMS_EXTRA_RULES_FILE", "")
 # The sentence classifier beside the rules (claims/classifier.py); off leaves the rules alone.
 CLAIMS_CLASSIFIER = env_bool("CLAIMS_CLASSIFIER", True)
+
+# The JSON API (api/, README: Showing reviewed articles on your website): JSON only, a bearer token on every
+# request (made and revoked in the admin), API_RATE_LIMIT requests per token, counted in the default cache
+# (per process with locmem: with several app servers, choose a shared cache, see CACHES).
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.access.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.access.ReadsPublished"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.access.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Callers without a token (the schema and its docs) are counted by address: the one the proxy saw, if any,
+    # never an X-Forwarded-For a client wrote itself.
+    "NUM_PROXIES": int(os.environ.get("AXES_PROXY_COUNT", "1")) if env_bool("BEHIND_PROXY", False) else 0,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "MedReview API",
+    "DESCRIPTION": "Published, medically reviewed articles and their reviewers, read-only. "
+                   "Send `Authorization: Bearer <token>`; an administrator makes tokens in the admin.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# Webhooks (webhooks/): seconds to wait before each retry of a failed delivery; after the last, it is given up
+# (and can be sent again from the admin). Standard Webhooks' schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h.
+WEBHOOK_RETRY_DELAYS = [int(s) for s in env_list("WEBHOOK_RETRY_DELAYS", "5,300,1800,7200,18000,36000")]
+WEBHOOK_TIMEOUT = int(os.environ.get("WEBHOOK_TIMEOUT", "10"))

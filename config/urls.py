@@ -16,6 +16,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("editor/", include("editor.urls")),
     path("review/", include("review.urls")),
+    path("api/", include("api.urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("", include("public.urls")),
 ]
 # Uploaded pictures: served by Django in development only (an empty list unless DEBUG).

@@ -55,6 +55,15 @@ def newest_for(post: Post) -> Attestation | None:
     return Attestation.objects.filter(post=post).order_by("-issued_at", "-pk").first()
 
 
+def newest_for_each(posts) -> dict[int, Attestation]:
+    """The newest attestation of each of `posts` that has one, by post id, in one query (for a list of articles)."""
+    found: dict[int, Attestation] = {}
+    for attestation in (Attestation.objects.filter(post__in=posts).only("uid", "post_id", "issued_at")
+                        .order_by("-issued_at", "-pk")):
+        found.setdefault(attestation.post_id, attestation)
+    return found
+
+
 def attest(post: Post, *, now: datetime | None = None) -> Attestation | None:
     """Issue an attestation of the post's public review line, unless the newest one already states it.
 

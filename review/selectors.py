@@ -12,7 +12,7 @@ from uuid import uuid4
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from content.models import Post
 from review import publication, signing
@@ -181,6 +181,14 @@ def public_posts() -> QuerySet[Post]:
             .select_related("live_revision", "author", "workflow__publication")
             .annotate(**{publication.NEWEST_EVENT: publication.newest_event()})
             .order_by("-first_published_at", "-pk"))
+
+
+def changed_since(posts: QuerySet[Post], since: datetime) -> QuerySet[Post]:
+    """Of `posts` (a `public_posts()` queryset), those whose page may have changed since `since`: published
+    (or given a new live version) then, or signed again (a re-review). A pre-filter like `public_posts()`."""
+    signed_since = Signature.objects.filter(revision=OuterRef("live_revision"), meaning=PUBLIC_MEANING,
+                                            signed_at__gte=since)
+    return posts.filter(Q(published_at__gte=since) | Exists(signed_since))
 
 
 def public_post_count() -> int:

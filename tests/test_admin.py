@@ -4,7 +4,7 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 
-PROJECT_APPS = ["content", "claims", "review", "public", "wpimport"]
+PROJECT_APPS = ["content", "claims", "review", "public", "wpimport", "api", "webhooks"]
 READ_ONLY = ["revision", "signature", "auditevent", "findingjustification", "workflow", "image", "rendition",
              "attestation", "importedpost", "publication"]
 

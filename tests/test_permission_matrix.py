@@ -380,6 +380,27 @@ EXPECTED: dict[str, list[Case]] = {
     "public:attestation_status": [Case("GET", public(200)), Case("POST", public(405))],
     "public:newest_checkpoint": [Case("GET", public(404), "none in this test's storage"), Case("POST", public(405))],
     "public:verifier": [Case("GET", public(200)), Case("POST", public(405))],
+    # --- the JSON API: a bearer token, never a session, opens it (tests/api/test_permission_matrix.py walks the
+    # token scopes); its schema and documentation are open to anyone.
+    "api:articles": [Case("GET", public(401)), Case("POST", public(401))],
+    "api:article": [Case("GET", public(401), kwargs=lambda world, role: {"slug": world.post(State.PUBLISHED).slug})],
+    "api:reviewers": [Case("GET", public(401))],
+    "api:reviewer": [Case("GET", public(401),
+                          kwargs=lambda world, role: {"slug": world.users["reviewer"].reviewer_profile.slug})],
+    "api:drafts": [Case("GET", public(401))],
+    "api:draft": [Case("GET", public(401), kwargs=lambda world, role: {"slug": world.post(State.DRAFT).slug})],
+    "api:schema": [Case("GET", public(200)), Case("POST", public(405))],
+    "api:docs": [Case("GET", public(200)), Case("POST", public(405))],
+    # --- the webhook delivery log: publishers (and administrators) only
+    "webhooks:log": [
+        Case("GET", answers(403, publisher=200, admin=200)),
+        Case("POST", public(405)),
+    ],
+    "webhooks:send_again": [
+        Case("GET", public(405), kwargs=lambda world, role: {"pk": 999_999}),
+        Case("POST", answers(403, publisher=404, admin=404), "no such delivery",
+             kwargs=lambda world, role: {"pk": 999_999}),
+    ],
 }
 
 WALKED = sorted(set(url_names()) | set(ADMIN_URLS))

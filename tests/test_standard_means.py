@@ -5,7 +5,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PRODUCT = ("config", "content", "claims", "review", "editor", "public", "wpimport", "background")
+PRODUCT = ("config", "content", "claims", "review", "editor", "public", "wpimport", "background", "api", "webhooks")
 # Internals that product code once reached into, by name: the ORM's compiler and result caches, CPython's
 # JSON encoder, ModelBackend's permission cache.
 KNOWN_INTERNALS = ("_iterable_class", "klass_info", "get_related_populators", "results_iter", "c_make_encoder",

@@ -11,7 +11,7 @@ from django.utils import timezone
 from background import jobs
 from background.models import Once
 from config.site import absolute_url
-from review import attestations, audit, checkpoints, key_check, notifications, queue, rules
+from review import attestations, audit, checkpoints, key_check, notifications, queue, rules, signals
 from review.models import ReviewPolicy, Signature, Workflow
 from review.services.transitions import run
 from review.states import State
@@ -94,6 +94,7 @@ def flag_rereviews_due(now=None) -> list[int]:
                          detail={"due": workflow.review_due_at.isoformat() if workflow.review_due_at else None,
                                  "credentials_lapsed": lapsed})
             notifications.queue("rereview_due", workflow=workflow, actor=None)
+            signals.review_lapsed.send(sender=Workflow, workflow=workflow)
             flagged.append(post_id)
     return flagged
 

@@ -7,7 +7,7 @@ from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from claims.models import FindingJustification
 from content.models import Post, word_count
-from review import audit, findings, messages, notifications, publication
+from review import audit, findings, messages, notifications, publication, signals
 from review.models import Workflow
 from review.services.errors import StaleAction, SubmitBlocked, WorkflowError
 
@@ -58,6 +58,7 @@ def run(workflow: Workflow, name: str, *, user, detail: dict | None = None, duri
     if user is not None and not has_transition_perm(method, user):
         raise PermissionDenied(messages.not_permitted(name))
     from_state = workflow.state
+    was_live = workflow.post.is_live
     method(**kwargs)
     if during is not None:
         detail = {**(detail or {}), **(during(workflow) or {})}
@@ -75,6 +76,7 @@ def run(workflow: Workflow, name: str, *, user, detail: dict | None = None, duri
         publisher = user if user is not None else publication.scheduled_by(workflow.post)
         workflow.publication = publication.record_publication(workflow.post, event=event, publisher=publisher)
     notifications.queue(name, workflow=workflow, actor=user)
+    signals.post_transitioned.send(sender=Workflow, workflow=workflow, name=name, was_live=was_live, actor=user)
     return workflow
 
 
