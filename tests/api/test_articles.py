@@ -155,7 +155,7 @@ def test_api_article_list_etag_changes_when_an_article_is_unpublished(api, post_
     etag = api("/api/v1/articles/")["ETag"]
     assert api("/api/v1/articles/", HTTP_IF_NONE_MATCH=etag).status_code == 304
 
-    services.post_unpublish(leaving, user=publisher)
+    services.post_unpublish(leaving, user=publisher, reason="Out of date.")
 
     response = api("/api/v1/articles/", HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200

@@ -14,6 +14,12 @@ from webhooks.models import Delivery
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def database_tasks(settings):
+    """Tasks are rows in the database, run by a worker, as deployed (the rest of the suite runs them at once)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
 def test_webhook_delivery_is_signed_and_reaches_the_receiver(post_in, subscription, receiver, run_worker):
     post = post_in(State.PUBLISHED)
 

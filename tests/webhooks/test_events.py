@@ -63,7 +63,7 @@ def test_webhook_unpublish_sends_only_the_address(subscribed, post_in, author, p
     post = post_in(State.PUBLISHED)
     services.post_save_draft(post, user=author, title="Draft title nobody signed", summary="", body="Draft.")
 
-    services.post_unpublish(post, user=publisher)
+    services.post_unpublish(post, user=publisher, reason="Out of date.")
 
     [message] = sent("article.unpublished")
     assert message["data"] == {"slug": post.slug, "url": f"http://testserver/blog/{post.slug}/",
@@ -96,7 +96,7 @@ def test_webhook_goes_only_to_active_subscriptions_that_want_the_event(db, post_
     Subscription.objects.create(url="https://b.example/hook", events=list(Event.values), is_active=False)
     post = post_in(State.PUBLISHED)
 
-    services.post_unpublish(post, user=publisher)
+    services.post_unpublish(post, user=publisher, reason="Out of date.")
 
     assert [(d.subscription, d.event) for d in Delivery.objects.all()] == [(wants_unpublish, "article.unpublished")]
 
