@@ -109,7 +109,7 @@ def _details(action: str, workflow, actor) -> dict:
                     if c.pk != getattr(comment, "pk", None)]
         return {"comment": comment, "passages": passages}
     if action == "resubmit":
-        notes = reviewing.notes_since(post, None)
+        notes = reviewing.notes_since(reviewing.trail(post), None)
         return {"note": notes[-1]["note"] if notes else ""}
     if action == "approve":
         return {"signatures": Signature.objects.valid_for(post.current_revision)}

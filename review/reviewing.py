@@ -24,11 +24,21 @@ def _revisions_by_hash(post_ids, hashes) -> dict[tuple[int, str], Revision]:
     return {(r.post_id, r.content_hash): r for r in found}
 
 
-def last_sent_back(post, revision, user) -> Decision | None:
+# What the review page reads of the post's trail to pick up where the review left off, in one query.
+PICKUP_ACTIONS = (*DECISIONS, "resubmit", "comment_reply")
+
+
+def trail(post) -> list[dict]:
+    """The post's decisions, resubmissions and replies, oldest first: what the functions below read."""
+    return list(AuditEvent.objects.filter(post=post, action__in=PICKUP_ACTIONS).order_by("seq")
+                .values("seq", "actor_id", "actor_name", "action", "revision_hash", "detail", "created_at"))
+
+
+def last_sent_back(events: list[dict], post, revision, user) -> Decision | None:
     """The earlier version on which changes were requested, when that was the latest decision on the post: after
     a later signature the reviewer compares with the signed version instead."""
-    latest = (AuditEvent.objects.filter(post=post, action__in=DECISIONS).exclude(revision_hash=revision.content_hash)
-              .order_by("-seq").values("actor_id", "action", "revision_hash").first())
+    latest = next((e for e in reversed(events)
+                   if e["action"] in DECISIONS and e["revision_hash"] != revision.content_hash), None)
     if latest is None or latest["action"] != "request_changes":
         return None
     found = _revisions_by_hash([post.pk], [latest["revision_hash"]]).get((post.pk, latest["revision_hash"]))
@@ -37,24 +47,22 @@ def last_sent_back(post, revision, user) -> Decision | None:
     return Decision("request_changes", found, by_user=latest["actor_id"] == user.pk)
 
 
-def notes_since(post, since: Revision | None) -> list[dict]:
+def notes_since(events: list[dict], since: Revision | None) -> list[dict]:
     """What the writer said they changed each time they resubmitted after `since` (the resubmit event's "note"),
     oldest first: [{"note", "at", "by"}]. Empty while writers leave no note."""
-    events = AuditEvent.objects.filter(post=post, action="resubmit").order_by("seq")
+    after = 0
     if since is not None:
-        sent_back = AuditEvent.objects.filter(post=post, action="request_changes",
-                                              revision_hash=since.content_hash).order_by("seq").first()
-        if sent_back is not None:
-            events = events.filter(seq__gt=sent_back.seq)
+        after = next((e["seq"] for e in events
+                      if e["action"] == "request_changes" and e["revision_hash"] == since.content_hash), 0)
     return [{"note": e["detail"]["note"], "at": e["created_at"], "by": e["actor_name"]}
-            for e in events.values("detail", "created_at", "actor_name")
-            if isinstance(e["detail"], dict) and (e["detail"].get("note") or "").strip()]
+            for e in events if e["action"] == "resubmit" and e["seq"] > after
+            and isinstance(e["detail"], dict) and (e["detail"].get("note") or "").strip()]
 
 
-def answered_comment_ids(post) -> set[int]:
+def answered_comment_ids(events: list[dict]) -> set[int]:
     """Comments someone replied to (the "comment_reply" audit events), whatever the thread's model looks like."""
-    return {pk for pk in AuditEvent.objects.filter(post=post, action="comment_reply")
-            .values_list("detail__comment_id", flat=True) if pk is not None}
+    return {e["detail"].get("comment_id") for e in events
+            if e["action"] == "comment_reply" and isinstance(e["detail"], dict)} - {None}
 
 
 def comment_status(comment, answered: set[int]) -> str:

@@ -149,13 +149,14 @@ def _render_review(request, post, *, status=200, sign_form=None, changes_form=No
     )
     # Opens on what changed since the version sent back last (the reviewer's own, if they sent one back);
     # "?since=signed" switches to the changes since the last signed version.
-    sent_back = reviewing.last_sent_back(post, revision, user) if revision else None
+    events = reviewing.trail(post)
+    sent_back = reviewing.last_sent_back(events, post, revision, user) if revision else None
     since = "signed" if request.GET.get("since") == "signed" or sent_back is None else "reviewed"
     compared_with = sent_back.revision if since == "reviewed" else last_signed
     comments = list(
         Comment.objects.filter(post=post).select_related("author__reviewer_profile", "revision", "resolved_by")
     )
-    answered = reviewing.answered_comment_ids(post)
+    answered = reviewing.answered_comment_ids(events)
     for comment in comments:
         comment.status = reviewing.comment_status(comment, answered)
     anchors = anchoring.comment_highlights(
@@ -189,7 +190,7 @@ def _render_review(request, post, *, status=200, sign_form=None, changes_form=No
         "sent_back": sent_back,
         "since": since,
         "compared_with": compared_with,
-        "notes": reviewing.notes_since(post, sent_back.revision if sent_back else None),
+        "notes": reviewing.notes_since(events, sent_back.revision if sent_back else None),
         # Made before this version existed: what the writer was asked to address.
         "earlier_comments": [c for c in comments if c.created_at < revision.created_at] if sent_back else [],
         "diff": diffing.word_diff(diffing.reader_text(compared_with), diffing.reader_text(revision)),
