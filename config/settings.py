@@ -297,7 +297,7 @@ LOGGING = {
 # backend (e.g. django_tasks_rq.RQBackend) is a matter of TASKS_BACKEND.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # What the workers' clocks enqueue once per period, across every worker on every machine (background.jobs).
-TASKS_PERIODIC = ["review.tasks.workflow_tick"]
+TASKS_PERIODIC = ["review.tasks.workflow_tick", "webhooks.tasks.send_overdue"]
 TASKS_PERIOD_SECONDS = int(os.environ.get("TASKS_PERIOD_SECONDS", "60"))
 # A task running longer than this is taken for one whose worker died, and is put back in the queue for another.
 TASKS_LEASE_SECONDS = int(os.environ.get("TASKS_LEASE_SECONDS", "300"))

@@ -132,3 +132,21 @@ def test_webhook_retry_whose_task_was_lost_is_sent_by_send_due(post_in, subscrip
     run_worker()
 
     assert Delivery.objects.get().status == Delivery.Status.DELIVERED and len(receiver.received) == 1
+
+
+def test_webhook_periodic_safety_net_requeues_only_retries_overdue_past_a_lease(settings, post_in, subscription,
+                                                                              receiver, run_worker):
+    from webhooks.tasks import send_overdue
+
+    assert "webhooks.tasks.send_overdue" in settings.TASKS_PERIODIC
+    post_in(State.PUBLISHED)
+    DBTaskResult.objects.all().delete()  # as if the worker's queue had lost it
+    waiting = timezone.now() - timedelta(seconds=settings.TASKS_LEASE_SECONDS // 2)
+    Delivery.objects.update(status=Delivery.Status.RETRYING, next_attempt_at=waiting)
+
+    assert send_overdue.call() == 0  # due a moment ago: its task may just be waiting for a busy worker
+
+    Delivery.objects.update(next_attempt_at=timezone.now() - timedelta(seconds=settings.TASKS_LEASE_SECONDS + 1))
+    assert send_overdue.call() == 1
+    run_worker()
+    assert Delivery.objects.get().status == Delivery.Status.DELIVERED and len(receiver.received) == 1
