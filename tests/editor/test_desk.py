@@ -231,3 +231,14 @@ def test_due_date_in_the_past_is_a_400_next_to_the_field(client, post_in, publis
 def test_writing_page_shows_no_template_comment_to_the_writer(client, author):
     client.force_login(author)
     assert "{#" not in client.get("/editor/new/").content.decode()
+
+
+def test_desk_shows_publishers_their_website_deliveries_and_background_tasks(client, author, publisher):
+    client.force_login(publisher)
+    html = client.get(reverse("editor:dashboard")).content.decode()
+    assert 'href="/webhooks/deliveries/"' in html and 'href="/admin/tasks/"' in html
+    assert client.get("/webhooks/deliveries/").status_code == 200
+    assert client.get("/admin/tasks/").status_code == 200
+
+    client.force_login(author)
+    assert "/webhooks/deliveries/" not in client.get(reverse("editor:dashboard")).content.decode()
