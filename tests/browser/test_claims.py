@@ -55,7 +55,7 @@ def test_writer_sees_findings_while_typing_justifies_and_reviewer_acknowledges(p
     open_signing_panel(page, "correct horse battery staple")
     page.get_by_role("button", name="Sign", exact=True).click()
 
-    expect(page.get_by_text("Acknowledge each claims warning before signing")).to_be_visible()
+    expect(page.locator("#sign-acknowledged-error")).to_contain_text("Acknowledge each claims warning before signing")
     assert not Signature.objects.exists()
 
     page.get_by_label("“no downtime”", exact=False).check()
