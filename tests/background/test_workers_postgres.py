@@ -78,7 +78,7 @@ def published_once(posts) -> bool:
 def test_two_workers_enqueue_each_periodic_tick_once_and_publish_each_due_post_once(author, reviewer, publisher):
     posts = due_posts(author, reviewer, publisher, 6)
     make_post(author=author, reviewer=reviewer, publisher=publisher, state=State.IN_REVIEW, title="Waiting")
-    periods = Once.objects.filter(key__startswith="periodic:")
+    periods = Once.objects.filter(key__startswith="periodic:review.tasks.workflow_tick:")  # the tick's periods
 
     workers = [start_worker(name, TASKS_PERIOD_SECONDS=2) for name in ("worker-a", "worker-b")]
     try:
