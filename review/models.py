@@ -409,7 +409,12 @@ class AuditEvent(ImmutableModel):
 
     class Meta:
         ordering = ["seq"]
-        indexes = [models.Index(fields=["post", "seq"], name="audit_post_seq_idx")]
+        indexes = [
+            models.Index(fields=["post", "seq"], name="audit_post_seq_idx"),
+            # A post's events of some kinds (its decisions, resubmissions, replies: review.reviewing), for one post
+            # or a queue page's: without it SQLite walks every event of that kind in the archive.
+            models.Index(fields=["post", "action", "seq"], name="audit_post_action_seq_idx"),
+        ]
 
     def __str__(self):
         return f"#{self.seq} {self.action} by {self.actor_name}"
