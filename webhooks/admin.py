@@ -4,6 +4,7 @@
 from django import forms
 from django.contrib import admin
 
+from content.admin import ReadOnlyAdmin
 from webhooks.deliveries import send_again
 from webhooks.models import Attempt, Delivery, Event, Subscription
 from webhooks.signing import new_secret
@@ -74,18 +75,9 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attempt)
-class AttemptAdmin(admin.ModelAdmin):
+class AttemptAdmin(ReadOnlyAdmin):
     """Every attempt of every delivery, read-only: the log as it happened."""
 
     list_display = ["attempted_at", "delivery", "status_code", "error", "duration_ms"]
     list_select_related = ["delivery__subscription"]
     readonly_fields = ["delivery", "attempted_at", "status_code", "error", "response", "duration_ms"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

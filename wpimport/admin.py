@@ -2,21 +2,14 @@
 
 from django.contrib import admin
 
+from content.admin import ReadOnlyAdmin
 from wpimport.models import ImportedPost
 
 
 @admin.register(ImportedPost)
-class ImportedPostAdmin(admin.ModelAdmin):
+class ImportedPostAdmin(ReadOnlyAdmin):
     list_display = ("post", "old_address", "old_status", "published_on_old_site", "imported_at")
     list_filter = ("old_status",)
     search_fields = ("old_address", "origin", "post__slug")
     readonly_fields = [field.name for field in ImportedPost._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # without it, importing the same export again would make the post twice
+    # ReadOnlyAdmin: nothing deleted by hand either, or importing the same export again would make the post twice.

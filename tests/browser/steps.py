@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from review.models import DEFAULT_CHECKLIST
+from tests.factories import PASSWORD
 
 # Installed by scripts/test.sh from the npm registry into a git-ignored folder.
 AXE = Path(os.environ.get("MEDREVIEW_AXE", Path(__file__).resolve().parents[2] / ".venv" / "node" / "node_modules"
@@ -89,3 +90,12 @@ def serious_violations(page) -> list[str]:
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']]}"
             for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def log_in(page, user):
+    """Sign in through the login form, as the user does (the factories' shared password)."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()

@@ -6,8 +6,8 @@ import pytest
 from review import services
 from review.states import State
 from tests import factories
-from tests.browser.steps import DESKTOP, PHONE, new_page, serious_violations, sideways_overflow
-from tests.factories import PASSWORD, make_post
+from tests.browser.steps import DESKTOP, PHONE, log_in, new_page, serious_violations, sideways_overflow
+from tests.factories import make_post
 
 BODY = factories.BODY + """
 | Sessions | Typical result |
@@ -52,14 +52,6 @@ PAGES = {
         "/editor/", "/editor/posts/{approved}/", "/editor/posts/{published}/", "/review/posts/{in_review}/",
     ],
 }
-
-
-def log_in(page, user):
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "390px"])

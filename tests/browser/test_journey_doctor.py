@@ -11,8 +11,8 @@ from review import services
 from review.models import Signature
 from review.states import State
 from tests.browser.conftest import SCREENSHOTS
-from tests.browser.steps import (DESKTOP, PHONE, in_view, new_page, open_signing_panel, scripts_ready, select_passage,
-                                 sideways_overflow)
+from tests.browser.steps import (DESKTOP, PHONE, in_view, log_in, new_page, open_signing_panel, scripts_ready,
+                                 select_passage, sideways_overflow)
 from tests.factories import PASSWORD, make_post
 
 BODY = """Pico laser treatments may **stimulate collagen production** in the weeks after treatment.
@@ -34,14 +34,6 @@ def screen(request, browser, live_server):
     page = new_page(browser, live_server.url, request.param)
     yield page
     page.context.close()
-
-
-def log_in(page, user):
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
 
 
 def shoot(page, name, *, full_page=True):
