@@ -49,17 +49,27 @@ def once(key: str) -> bool:
     return True
 
 
+def deferred(task, run_after):
+    """`task`, to run no earlier than `run_after` where its backend can wait (`supports_defer`); where it cannot,
+    or with no `run_after`, `task` as it is (to run as soon as a worker is free)."""
+    return task.using(run_after=run_after) if run_after and task.get_backend().supports_defer else task
+
+
+def backoff(delays, attempt: int) -> timedelta | None:
+    """How long to wait after failed attempt number `attempt` (from 1): `delays[attempt - 1]` seconds; None when
+    every attempt has been used."""
+    return timedelta(seconds=delays[attempt - 1]) if attempt <= len(delays) else None
+
+
 def retry_later(task, *, attempt: int, delays, key: str, **kwargs) -> bool:
-    """Enqueue attempt `attempt + 1` of `task` after `delays[attempt - 1]` seconds (the backoff), once per attempt
-    of one `key`; False when every attempt has been used."""
-    if attempt > len(delays):
+    """Enqueue attempt `attempt + 1` of `task` after its `backoff`, once per attempt of one `key`; False when every
+    attempt has been used."""
+    delay = backoff(delays, attempt)
+    if delay is None:
         return False
     with transaction.atomic():
         if once(f"retry:{key}:{attempt + 1}"):
-            delay = delays[attempt - 1]
-            later = task.using(run_after=timezone.now() + timedelta(seconds=delay)) \
-                if delay and task.get_backend().supports_defer else task
-            enqueue(later, attempt=attempt + 1, key=key, **kwargs)
+            enqueue(deferred(task, timezone.now() + delay if delay else None), attempt=attempt + 1, key=key, **kwargs)
     return True
 
 

@@ -4,13 +4,12 @@ import json
 import time
 import urllib.error
 import urllib.request
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django_tasks import default_task_backend
 
+from background import jobs
 from webhooks.models import Attempt, Delivery, Subscription
 from webhooks.signing import signed_headers
 
@@ -44,13 +43,10 @@ def emit(event: str, data: dict) -> list[Delivery]:
 
 
 def queue(delivery: Delivery, *, run_after=None) -> None:
+    """Send the delivery (not before `run_after`) if, and only if, the caller's transaction commits."""
     from webhooks.tasks import deliver
 
-    def enqueue():
-        task = deliver.using(run_after=run_after) if run_after and default_task_backend.supports_defer else deliver
-        task.enqueue(delivery.pk)
-
-    transaction.on_commit(enqueue)
+    jobs.enqueue(jobs.deferred(deliver, run_after), delivery.pk)
 
 
 def post(delivery: Delivery) -> Attempt:
@@ -75,12 +71,6 @@ def post(delivery: Delivery) -> Attempt:
     return attempt
 
 
-def retry_delay(attempts: int) -> timedelta | None:
-    """How long to wait after the `attempts`-th failed attempt; None once the retries are used up."""
-    delays = settings.WEBHOOK_RETRY_DELAYS
-    return timedelta(seconds=delays[attempts - 1]) if attempts <= len(delays) else None
-
-
 def attempt(delivery_id: int) -> str:
     """Send the delivery once, unless it is delivered, given up, or another worker has just taken this attempt.
     Returns its status afterwards."""
@@ -100,7 +90,7 @@ def attempt(delivery_id: int) -> str:
         if done.succeeded:
             delivery.status, delivery.delivered_at, delivery.next_attempt_at = (
                 Delivery.Status.DELIVERED, done.attempted_at, None)
-        elif (delay := retry_delay(delivery.attempts)) is not None:
+        elif (delay := jobs.backoff(settings.WEBHOOK_RETRY_DELAYS, delivery.attempts)) is not None:
             delivery.status, delivery.next_attempt_at = Delivery.Status.RETRYING, timezone.now() + delay
             queue(delivery, run_after=delivery.next_attempt_at)
         else:

@@ -3,12 +3,13 @@
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from review.states import State
-from webhooks.deliveries import send_due
-from webhooks.models import Delivery
+from webhooks.deliveries import emit, send_due
+from webhooks.models import Delivery, Event
 
 # Deliveries commit, queue their task on commit and run in the worker: real transactions, as in production.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -18,6 +19,26 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def database_tasks(settings):
     """Tasks are rows in the database, run by a worker, as deployed (the rest of the suite runs them at once)."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def delivery_tasks():
+    return DBTaskResult.objects.filter(task_path="webhooks.tasks.deliver")
+
+
+def test_webhook_delivery_is_queued_with_the_transaction_that_makes_it(subscription, receiver, run_worker):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        emit(Event.PUBLISHED, {"slug": "acne"})
+        # Written in the same transaction as the delivery: a worker dying just after the commit cannot lose it.
+        assert delivery_tasks().count() == 1
+        raise RuntimeError("the publication failed")
+    assert (Delivery.objects.count(), delivery_tasks().count()) == (0, 0)
+    run_worker()
+    assert receiver.received == []
+
+    with transaction.atomic():
+        emit(Event.PUBLISHED, {"slug": "acne"})
+    run_worker()
+    assert [r.message["data"] for r in receiver.received] == [{"slug": "acne"}]
 
 
 def test_webhook_delivery_is_signed_and_reaches_the_receiver(post_in, subscription, receiver, run_worker):
