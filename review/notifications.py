@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from background import jobs
 from config.site import absolute_url
-from review import audit, reviewing
+from review import audit
 from review.models import Signature
 
 logger = logging.getLogger(__name__)
@@ -109,8 +109,9 @@ def _details(action: str, workflow, actor) -> dict:
                     if c.pk != getattr(comment, "pk", None)]
         return {"comment": comment, "passages": passages}
     if action == "resubmit":
-        notes = reviewing.notes_since(reviewing.trail(post), None)
-        return {"note": notes[-1]["note"] if notes else ""}
+        from review.services import resubmit_note  # services send these emails: imported when one is written
+
+        return {"note": resubmit_note(post)}
     if action == "approve":
         return {"signatures": Signature.objects.valid_for(post.current_revision)}
     if action == "unpublish":

@@ -47,16 +47,20 @@ def last_sent_back(events: list[dict], post, revision, user) -> Decision | None:
     return Decision("request_changes", found, by_user=latest["actor_id"] == user.pk)
 
 
+def note_of(detail) -> str:
+    """What the writer said they changed, as a resubmit event's detail keeps it; "" when they said nothing."""
+    return ((detail.get("note") if isinstance(detail, dict) else None) or "").strip()
+
+
 def notes_since(events: list[dict], since: Revision | None) -> list[dict]:
-    """What the writer said they changed each time they resubmitted after `since` (the resubmit event's "note"),
+    """What the writer said they changed each time they resubmitted after `since` (`note_of` the resubmit event),
     oldest first: [{"note", "at", "by"}]. Empty while writers leave no note."""
     after = 0
     if since is not None:
         after = next((e["seq"] for e in events
                       if e["action"] == "request_changes" and e["revision_hash"] == since.content_hash), 0)
-    return [{"note": e["detail"]["note"], "at": e["created_at"], "by": e["actor_name"]}
-            for e in events if e["action"] == "resubmit" and e["seq"] > after
-            and isinstance(e["detail"], dict) and (e["detail"].get("note") or "").strip()]
+    return [{"note": note_of(e["detail"]), "at": e["created_at"], "by": e["actor_name"]}
+            for e in events if e["action"] == "resubmit" and e["seq"] > after and note_of(e["detail"])]
 
 
 def answered_comment_ids(events: list[dict]) -> set[int]:

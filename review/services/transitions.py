@@ -7,7 +7,7 @@ from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from claims.models import FindingJustification
 from content.models import Post, word_count
-from review import audit, findings, messages, notifications, publication, signals
+from review import audit, findings, messages, notifications, publication, reviewing, signals
 from review.models import Workflow
 from review.services.errors import StaleAction, SubmitBlocked, WorkflowError
 
@@ -172,7 +172,7 @@ def resubmit_note(post) -> str:
              .values("detail", "revision_hash").first())
     if event is None or revision is None or event["revision_hash"] != revision.content_hash:
         return ""
-    return (event["detail"] or {}).get("note", "")
+    return reviewing.note_of(event["detail"])
 
 
 def post_withdraw(post, *, user, expected_state=None, expected_revision=None):

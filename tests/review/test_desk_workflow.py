@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from review import services
+from review import reviewing, services
 from review.models import AuditEvent, Comment, ReviewerProfile, Signature, Workflow
 from review.states import State
 from tests import factories
@@ -106,6 +106,19 @@ def test_resubmit_note_of_an_older_version_is_not_shown_for_a_newer_one(post_in,
     services.post_request_changes(factories.refresh(post), user=reviewer, comment="Still no source.")
     services.post_save_draft(factories.refresh(post), user=author, title=post.title, summary="", body="New text here.")
     assert services.resubmit_note(factories.refresh(post)) == ""
+
+
+@pytest.mark.parametrize("detail", [{"note": "Cited the AAD guideline."}, {"note": "  \n "}, {"note": None}, {}, None])
+def test_resubmit_note_and_the_review_pages_notes_read_the_event_alike(post_in, author, detail):
+    post = post_in(State.CHANGES_REQUESTED)
+    services.transition_post(post, "resubmit", user=author, detail=detail)
+    post = factories.refresh(post)
+
+    notes = reviewing.notes_since(reviewing.trail(post), None)
+
+    assert [n["note"] for n in notes] == ([services.resubmit_note(post)] if services.resubmit_note(post) else [])
+    assert services.resubmit_note(post) == ("Cited the AAD guideline." if detail and (detail["note"] or "").strip()
+                                            else "")
 
 
 def test_unpublish_requires_a_reason_and_changes_nothing_without_one(post_in, publisher):

@@ -173,6 +173,21 @@ def test_resubmit_email_carries_the_writers_note(post_in, reviewer, author, mail
     assert "What the writer changed: Cited the 2024 study." in mailoutbox[-1].body
 
 
+def test_resubmit_email_without_a_note_does_not_repeat_the_last_rounds_note(post_in, reviewer, author, mailoutbox,
+                                                                             run_on_commit):
+    post = post_in(State.CHANGES_REQUESTED)
+    services.post_resubmit(post, user=author, note="Cited the 2024 study.")
+    services.post_request_changes(factories.refresh(post), user=reviewer, comment="Say for how long.")
+    services.post_save_draft(factories.refresh(post), user=author, title=post.title, summary="",
+                             body="Use SPF 50 every day for two weeks.")
+
+    with run_on_commit():
+        services.post_resubmit(factories.refresh(post), user=author)
+
+    assert "Revised and waiting for your review" in mailoutbox[-1].subject
+    assert "What the writer changed" not in mailoutbox[-1].body
+
+
 @pytest.mark.parametrize(("action", "subject", "sentence"), [
     ("archive", "Archived", "archived this article"),
     ("restore", "Restored", "restored this article from the archive"),
