@@ -9,11 +9,11 @@ from pathlib import Path
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from claims import linter
+from claims import findings as claim_findings, linter
 from claims.models import FindingJustification
 from content import images
 from content.models import Image, Post
-from review import audit, findings, signing
+from review import audit, signing
 from review.diffing import reader_text, word_diff
 from review.models import Signature
 
@@ -49,7 +49,7 @@ def build(post: Post) -> dict:
     rules = linter.active_rules()
     justifications: dict[int, list] = {}
     for j in FindingJustification.objects.filter(revision__post=post).select_related("author").order_by("created_at"):
-        justifications.setdefault(j.revision_id, []).append(findings.justification_record(j))
+        justifications.setdefault(j.revision_id, []).append(claim_findings.justification_record(j))
     chain = audit.verify_events(events)
     verified = _verified_files(revisions)
     previous = None
@@ -70,7 +70,7 @@ def build(post: Post) -> dict:
                 {"op": piece.op, "text": piece.text}
                 for piece in word_diff(reader_text(previous), reader_text(revision))
             ],
-            "findings": [f.to_dict() for f in findings.revision_findings(revision, rules=rules)],
+            "findings": [f.to_dict() for f in claim_findings.revision_findings(revision, rules=rules)],
             "justifications": justifications.get(revision.pk, []),
         })
         previous = revision

@@ -1,24 +1,9 @@
 """What the review workflow does with the claims check: the warnings a signer must acknowledge, and their sealed record.
 
-The claims side (findings per field, keys, justifications, rows for pages) lives in `claims.findings`;
-its names are imported here so the workflow's services and views reach the check through one module.
+The claims side (findings per field, keys, justifications, rows for pages) is `claims.findings`: import it from there.
 """
 
-from claims.findings import (  # noqa: F401 (the workflow's interface to the claims check)
-    FIELD_LABELS,
-    FIELDS,
-    FieldFinding,
-    FindingRow,
-    claim_sentences,
-    describe,
-    justification_key,
-    justification_record,
-    justifications_by_key,
-    revision_findings,
-    rows,
-    text_findings,
-    unjustified_blocks,
-)
+from claims.findings import FieldFinding
 
 
 def acknowledgement_record(f: FieldFinding) -> dict:

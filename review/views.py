@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from claims import findings as claim_findings
 from content.models import Post, Revision
 from review import (anchoring, audit_pack, diffing, findings, http, messages as review_messages, queue, reviewing, rules,
                     services)
@@ -170,8 +171,8 @@ def _render_review(request, post, *, status=200, sign_form=None, changes_form=No
     already_signed = workflow.state == State.IN_REVIEW and any(s.signer_id == user.pk for s in signatures)
     can_assign = rules.may_assign(workflow, user, now)
     initial = {"expected_state": workflow.state, "expected_revision": post.current_revision_id}
-    claims_found = findings.revision_findings(revision)
-    justified = findings.justifications_by_key(revision)
+    claims_found = claim_findings.revision_findings(revision)
+    justified = claim_findings.justifications_by_key(revision)
     article, _ = anchoring.mark_quotes(revision.html, [f.text for f in claims_found if f.field == "body"],
                                        css_class="finding-mark", title="Claims check: see the list below the article")
     context = {
@@ -213,8 +214,8 @@ def _render_review(request, post, *, status=200, sign_form=None, changes_form=No
                            if r.pk not in involved] if can_assign else [],
         "sign_form": sign_form or SignForm(initial=initial, checklist=policy.checklist,
                                            to_acknowledge=findings.to_acknowledge(claims_found, justified)),
-        "finding_rows": findings.rows(claims_found, justified=justified),
-        "claim_sentences": findings.claim_sentences(revision),
+        "finding_rows": claim_findings.rows(claims_found, justified=justified),
+        "claim_sentences": claim_findings.claim_sentences(revision),
         "sign_open": sign_form is not None,
         "changes_form": changes_form or RequestChangesForm(initial=initial),
         "comment_form": comment_form or CommentForm(initial=initial),
@@ -245,7 +246,7 @@ def sign(request, pk):
     post = _load(pk)
     _require_reviewer(request.user)
     revision = queue.under_review(post, post.workflow.state)
-    warnings = findings.to_acknowledge(findings.revision_findings(revision), findings.justifications_by_key(revision))
+    warnings = findings.to_acknowledge(claim_findings.revision_findings(revision), claim_findings.justifications_by_key(revision))
     form = SignForm(request.POST, checklist=ReviewPolicy.current().checklist, to_acknowledge=warnings)
     if not form.is_valid():
         return _render_review(request, post, status=400, sign_form=form)

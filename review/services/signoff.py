@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import can_proceed
 
+from claims import findings as claim_findings
 from review import audit, findings, messages, rules, signing
 from review.models import AuditEvent, ReviewerProfile, ReviewPolicy, Signature
 from review.services.errors import SigningRefused, StaleAction, WorkflowError
@@ -94,15 +95,15 @@ def revision_sign(post, *, user, password: str, attested: bool, expected_revisio
 
 def claims_acknowledged(revision, acknowledged) -> dict:
     """What the signer confirmed of the claims check; refused unless every warning (and any unjustified block) is ticked."""
-    found = findings.revision_findings(revision)
-    justified = findings.justifications_by_key(revision)
+    found = claim_findings.revision_findings(revision)
+    justified = claim_findings.justifications_by_key(revision)
     to_acknowledge = findings.to_acknowledge(found, justified)
     missing = [f for f in to_acknowledge if f.key not in set(acknowledged)]
     if missing:
-        raise ValidationError({"acknowledged": messages.acknowledge_warnings(findings.describe(missing))})
+        raise ValidationError({"acknowledged": messages.acknowledge_warnings(claim_findings.describe(missing))})
     return {
         "findings_acknowledged": [findings.acknowledgement_record(f) for f in to_acknowledge],
-        "justifications_seen": [findings.justification_record(j) for j in justified.values()],
+        "justifications_seen": [claim_findings.justification_record(j) for j in justified.values()],
     }
 
 

@@ -5,9 +5,10 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
+from claims import findings as claim_findings
 from claims.models import FindingJustification
 from content.models import Post, word_count
-from review import audit, findings, messages, notifications, publication, reviewing, signals
+from review import audit, messages, notifications, publication, reviewing, signals
 from review.models import Workflow
 from review.services.errors import StaleAction, SubmitBlocked, WorkflowError
 
@@ -99,10 +100,10 @@ def claims_gate(user, justifications: dict[str, str] | None):
 
     def gate(workflow: Workflow):
         revision = workflow.post.current_revision
-        found = findings.revision_findings(revision)
+        found = claim_findings.revision_findings(revision)
         if not any(f.is_block for f in found):
             return None
-        recorded = findings.justifications_by_key(revision)
+        recorded = claim_findings.justifications_by_key(revision)
         added = []
         for finding in found:
             if not finding.is_block or finding.key in recorded:
@@ -115,13 +116,13 @@ def claims_gate(user, justifications: dict[str, str] | None):
                     revision=revision, field=finding.field, rule=finding.rule, text=finding.text,
                     start=finding.start, end=finding.end, justification=reason, author=user,
                 ))
-        missing = findings.unjustified_blocks(found, {*recorded, *(findings.justification_key(j) for j in added)})
+        missing = claim_findings.unjustified_blocks(found, {*recorded, *(claim_findings.justification_key(j) for j in added)})
         if missing:
-            raise SubmitBlocked(messages.submit_blocked(findings.describe(missing)), missing)
+            raise SubmitBlocked(messages.submit_blocked(claim_findings.describe(missing)), missing)
         for justification in added:
             audit.record("justify", actor=user, post=workflow.post, from_state=workflow.state,
                          to_state=workflow.state, revision_hash=revision.content_hash,
-                         detail={"justification_id": justification.pk, **findings.justification_record(justification)})
+                         detail={"justification_id": justification.pk, **claim_findings.justification_record(justification)})
         return None
 
     return gate
@@ -146,7 +147,7 @@ NOTE_MAX_CHARS = 2000
 
 def post_submit(post, *, user, expected_state=None, expected_revision=None,
                 justifications: dict[str, str] | None = None):
-    """Send a draft to the reviewers; `justifications` maps finding keys (review.findings) to the writer's reasons."""
+    """Send a draft to the reviewers; `justifications` maps finding keys (claims.findings) to the writer's reasons."""
     return transition_post(post, "submit", user=user, expected_state=expected_state,
                            expected_revision=expected_revision, during=submission_gate(user, justifications))
 

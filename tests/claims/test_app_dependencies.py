@@ -8,7 +8,9 @@ import ast
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-APPS = ("config", "content", "claims", "review", "editor", "public", "wpimport")
+# background is not listed yet: its admin asks review.rules who may watch the tasks, while review queues its
+# work through background, a cycle still to undo.
+APPS = ("config", "content", "claims", "review", "editor", "public", "wpimport", "api", "webhooks")
 
 
 def imported_apps(path: Path) -> set[str]:

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from review import findings
+from claims import findings as claim_findings
 from claims.models import FindingJustification
 from review.states import State
 from tests.factories import make_post
@@ -133,7 +133,7 @@ def test_submit_button_on_the_post_page_is_refused_and_offers_justification(clie
     post = make_post(author=author, body=RISKY)
     client.force_login(author)
     url = reverse("editor:post_action", kwargs={"pk": post.pk, "action": "submit"})
-    [key] = [f.key for f in findings.revision_findings(post.current_revision) if f.is_block]
+    [key] = [f.key for f in claim_findings.revision_findings(post.current_revision) if f.is_block]
 
     response = client.post(url, {"expected_state": State.DRAFT})
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from content.models import word_count
 from content.services import slug_from_title
 from editor import preview
-from review import findings
+from claims import findings as claim_findings
 from review.states import State
 from tests.factories import make_post
 
@@ -101,7 +101,7 @@ def test_preview_findings_have_the_keys_the_saved_text_will_have(author_client, 
 
     data = live(author_client, body=typed)
 
-    saved_keys = [f.key for f in findings.revision_findings(post.current_revision)]
+    saved_keys = [f.key for f in claim_findings.revision_findings(post.current_revision)]
     assert [f["key"] for f in data["findings"]] == saved_keys
     assert re.findall(r'data-finding-key="([^"]+)"', data["findings_html"]) == saved_keys
 

@@ -9,7 +9,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from review import audit, audit_pack, findings, services
+from claims import findings as claim_findings
+from review import audit, audit_pack, services
 from review.states import State
 from tests.factories import PASSWORD
 
@@ -19,7 +20,7 @@ def test_export_audit_writes_the_whole_history_as_json(post_in, author, reviewer
     services.post_save_draft(post, user=author, title=post.title, summary="",
                              body="Results are guaranteed.[^1]\n\n[^1]: A source.")
     post.refresh_from_db()
-    [blocked] = [f for f in findings.revision_findings(post.current_revision) if f.is_block]
+    [blocked] = [f for f in claim_findings.revision_findings(post.current_revision) if f.is_block]
     services.post_resubmit(post, user=author, justifications={blocked.key: "Quoted from the trial's abstract."})
     services.revision_sign(post, user=reviewer, password=PASSWORD, attested=True)
     services.post_publish(post, user=publisher)

@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from claims import findings as claim_findings
 from claims.models import FindingJustification
 from content.models import ImmutableError
-from review import findings, queue, services, signing
+from review import queue, services, signing
 from review.models import AuditEvent, ReviewPolicy, Workflow
 from review.states import State
 from tests.factories import PASSWORD, make_post
@@ -21,12 +22,12 @@ WARNED_BODY = "Laser resurfacing with no downtime.\n\nYour doctor explains the r
 
 def blocked_keys(post):
     post.refresh_from_db()
-    return [f.key for f in findings.revision_findings(post.current_revision) if f.is_block]
+    return [f.key for f in claim_findings.revision_findings(post.current_revision) if f.is_block]
 
 
 def warned_keys(post):
     post.refresh_from_db()
-    return [f.key for f in findings.revision_findings(post.current_revision) if f.is_warn]
+    return [f.key for f in claim_findings.revision_findings(post.current_revision) if f.is_warn]
 
 
 # --- the submit gate
@@ -117,7 +118,7 @@ def test_justifications_are_immutable(author, post_in):
 def test_factory_body_has_no_block_findings(db):
     from tests.factories import BODY
 
-    assert not [f for f in findings.text_findings(body=BODY) if f.is_block]
+    assert not [f for f in claim_findings.text_findings(body=BODY) if f.is_block]
 
 
 # --- signing
@@ -327,4 +328,4 @@ def test_demo_loads_with_the_acne_scars_claim_justified(db):
     post = Post.objects.get(slug="acne-scars-options")
     assert post.workflow.state == State.CHANGES_REQUESTED
     assert FindingJustification.objects.filter(revision__post=post, text="100%").exists()
-    assert {f.text for f in findings.revision_findings(post.current_revision)} >= {"100%", "no downtime"}
+    assert {f.text for f in claim_findings.revision_findings(post.current_revision)} >= {"100%", "no downtime"}

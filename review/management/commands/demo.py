@@ -9,8 +9,9 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from claims import findings as claim_findings
 from content.models import Post
-from review import findings, roles, services
+from review import roles, services
 from review.demo.articles import ARTICLES
 from review.models import ReviewerProfile
 
@@ -92,7 +93,7 @@ class Command(BaseCommand):
         justifications = None
         if article.get("justification"):
             justifications = {f.key: article["justification"]
-                              for f in findings.revision_findings(post.current_revision) if f.is_block}
+                              for f in claim_findings.revision_findings(post.current_revision) if f.is_block}
         services.post_submit(post, user=author, justifications=justifications)
         if state == "in_review":
             return
