@@ -1,13 +1,24 @@
 """Workflow.review_due_at: when the live version stops carrying a current sign-off, kept with the workflow so
 the queue, the scheduler and the public page read one indexed date (review.rules.rereview_due)."""
 
+from datetime import datetime, time, timedelta
+
 from django.conf import settings
 from django.db import migrations, models
+from django.utils import timezone
+
+
+def sign_off_current_until(signed_at, verified_until, rereview_days):
+    """review.rules.sign_off_current_until as it stood when this migration was written, frozen here so that a later
+    change of the rule cannot change (or break) what this migration does: a sign-off is current for the policy's
+    days, or until the end of the day (local time) the signer's registration is verified until, whichever is first."""
+    until = signed_at + timedelta(days=rereview_days)
+    if verified_until is not None:
+        until = min(until, timezone.make_aware(datetime.combine(verified_until + timedelta(days=1), time.min)))
+    return until
 
 
 def fill_review_due_at(apps, schema_editor):
-    from review.rules import sign_off_current_until
-
     Workflow = apps.get_model("review", "Workflow")
     Signature = apps.get_model("review", "Signature")
     ReviewPolicy = apps.get_model("review", "ReviewPolicy")
