@@ -97,7 +97,6 @@ def dashboard(request):
                                changed_from=chosen.get("changed_from"), changed_to=chosen.get("changed_to"), sort=sort)
     page = selectors.DeskPaginator(ids, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     for post in page.object_list:
-        post.holder = selectors.holder(post)
         post.new_version_in_progress = post.is_live and post.workflow.state != State.PUBLISHED
     filtered = any(chosen.get(name) for name in ("q", "state", "author", "reviewer", "changed_from", "changed_to"))
     return render(request, "editor/dashboard.html", {
@@ -110,7 +109,7 @@ def dashboard(request):
 
 def _desk_columns(sort: str, sees_all: bool) -> list[dict]:
     """The desk's column headings: each sortable one links to its sort, the other way round when it is the current one."""
-    columns = [("title", "Title"), ("state", "State"), ("changed", "Last change"), (None, "With"),
+    columns = [("title", "Title"), ("state", "State"), ("changed", "Last change"), ("with", "With"),
                ("comments", "Open comments"), ("due", "Review due")]
     if sees_all:
         columns.append(("author", "Author"))

@@ -2,6 +2,7 @@
 the desk's published-with-a-new-version rows, sorting and filters, the publisher's check before Publish,
 unpublishing with a reason, and due dates."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -125,7 +126,29 @@ def test_desk_sorts_by_title_both_ways(client, author):
     assert content.index("Cherry eyes") < content.index("Banana peel") < content.index("apple skin")
 
 
-@pytest.mark.parametrize("sort", ["state", "-changed", "comments", "-comments", "due", "author", "-author", "bogus"])
+def with_column(content: str) -> list[str]:
+    return re.findall(r'<td data-label="With">([^<]*)</td>', content)
+
+
+def test_desk_sorts_by_whom_the_post_is_with_both_ways(client, post_in, author, reviewer, publisher):
+    author.first_name, author.last_name = "amy", "Writer"
+    author.save()
+    reviewer.first_name, reviewer.last_name = "Ian", "Tan"
+    reviewer.save()
+    for state in (State.APPROVED, State.PUBLISHED, State.IN_REVIEW, State.DRAFT):
+        post_in(state)
+    services.post_claim(post_in(State.IN_REVIEW), user=reviewer)
+    client.force_login(publisher)
+
+    content = client.get("/editor/?sort=with").content.decode()
+
+    assert with_column(content) == ["amy Writer", "Ian Tan", "On the site", "Publisher", "Reviewers"]
+    assert '<th scope="col" aria-sort="ascending"><a href="?sort=-with" data-sort="with">With' in content
+    assert with_column(client.get("/editor/?sort=-with").content.decode()) == [
+        "Reviewers", "Publisher", "On the site", "Ian Tan", "amy Writer"]
+
+
+@pytest.mark.parametrize("sort", ["state", "-changed", "with", "-with", "comments", "-comments", "due", "author", "-author", "bogus"])
 def test_desk_every_sort_answers(client, post_in, publisher, sort):
     post_in(State.IN_REVIEW)
     post_in(State.DRAFT)
