@@ -21,7 +21,7 @@ def post_create(*, author, title: str, summary: str = "", body: str = "", slug: 
 
     `imported_from` names where an operator's import (manage.py import_wordpress) found the post: its author
     need not be able to write here yet (an account made inactive for them), and the audit records the import."""
-    if not imported_from and not author.has_perm("content.add_post"):
+    if not imported_from and not rules.is_writer(author):
         raise PermissionDenied("You may not write posts.")
     content_services.check_body_size(body)
     slug = checked_slug(slug, title)
