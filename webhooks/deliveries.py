@@ -105,13 +105,12 @@ def send_again(deliveries) -> int:
     body (so a receiver that did get it drops it), and retried again on failure. Returns how many."""
     again = 0
     for delivery in deliveries:
-        if delivery.status == Delivery.Status.DELIVERED:
-            continue
-        # A fresh round of retries: the attempts so far stay in the log.
-        Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.PENDING, next_attempt_at=None,
-                                                       attempts=0)
-        queue(delivery)
-        again += 1
+        # A fresh round of retries (the attempts so far stay in the log), unless it was delivered meanwhile.
+        reset = (Delivery.objects.filter(pk=delivery.pk).exclude(status=Delivery.Status.DELIVERED)
+                 .update(status=Delivery.Status.PENDING, next_attempt_at=None, attempts=0))
+        if reset:
+            queue(delivery)
+            again += 1
     return again
 
 

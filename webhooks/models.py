@@ -63,7 +63,6 @@ class Delivery(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name_plural = "deliveries"
-        permissions = [("retry_delivery", "Can send a webhook delivery again")]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due_idx")]
 
     def __str__(self):
@@ -72,6 +71,11 @@ class Delivery(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in (self.Status.PENDING, self.Status.RETRYING)
+
+    @property
+    def may_send_again(self) -> bool:
+        """Every message not yet accepted may be sent again; a delivered one never is."""
+        return self.status != self.Status.DELIVERED
 
 
 class Attempt(models.Model):

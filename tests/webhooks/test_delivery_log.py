@@ -24,7 +24,7 @@ def test_delivery_log_shows_publishers_each_attempt(client, publisher, failed):
     assert "article.published" in html and "Clinic website" in html
     assert "Failed; retries used up" in html
     assert "HTTP 503" in html and "Connection refused" in html
-    assert "Send again" in html
+    assert f"/webhooks/deliveries/{failed.pk}/send-again/" in html
 
 
 @pytest.mark.parametrize("who", ["author", "reviewer"])
@@ -56,3 +56,33 @@ def test_delivery_log_filters_by_status(client, publisher, failed):
 
     assert "Clinic website" not in client.get("/webhooks/deliveries/?status=delivered").content.decode()
     assert "Clinic website" in client.get("/webhooks/deliveries/?status=failed").content.decode()
+
+
+def test_delivered_message_offers_no_send_again(client, publisher, failed):
+    Delivery.objects.filter(pk=failed.pk).update(status=Delivery.Status.DELIVERED)
+    client.force_login(publisher)
+
+    assert "send-again" not in client.get("/webhooks/deliveries/").content.decode()  # no button
+    response = client.post(f"/webhooks/deliveries/{failed.pk}/send-again/", follow=True)
+
+    assert "delivered already; nothing to send" in response.content.decode()
+    assert Delivery.objects.get().status == Delivery.Status.DELIVERED
+
+
+@pytest.mark.parametrize("is_publisher", [True, False])
+def test_admin_send_again_is_for_publishers_as_on_the_log(client, failed, is_publisher):
+    from django.contrib.auth.models import Permission
+
+    from tests import factories
+
+    staff = factories.make_publisher("office-admin") if is_publisher else factories.UserFactory(username="office-admin")
+    staff.is_staff = True
+    staff.save()
+    staff.user_permissions.add(Permission.objects.get(codename="view_delivery"))
+    client.force_login(staff)
+
+    page = client.get("/admin/webhooks/delivery/").content.decode()
+    assert "Clinic website" in page and ("send_again" in page) == is_publisher
+    client.post("/admin/webhooks/delivery/", {"action": "send_again", "_selected_action": [failed.pk]})
+    expected = Delivery.Status.PENDING if is_publisher else Delivery.Status.FAILED
+    assert Delivery.objects.get().status == expected
