@@ -32,8 +32,9 @@ def _require_reader(user, workflow):
 
 def _load(pk) -> Post:
     return get_object_or_404(
+        # With its WordPress import record, if any: the page's notices (wpimport.templatetags) read it.
         Post.objects.select_related("workflow__assignee__reviewer_profile", "current_revision", "live_revision",
-                                    "author"),
+                                    "author", "wordpress_origin"),
         pk=pk,
     )
 
