@@ -1,6 +1,8 @@
 """The review workflow: reviewer profiles, the policy, the state machine, signatures, comments and the audit trail."""
 
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -196,7 +198,28 @@ def has_working_copy(workflow) -> bool:
 
 
 def working_copy_signed_off(workflow) -> bool:
-    return not signoffs_missing(workflow.post.current_revision)
+    revision = workflow.post.current_revision
+    known = _signed_off_known.get()
+    if known is None:
+        return not signoffs_missing(revision)
+    key = revision.pk if revision is not None else None
+    if key not in known:
+        known[key] = not signoffs_missing(revision)
+    return known[key]
+
+
+# Publish, schedule and publish-now each ask `working_copy_signed_off`: while the buttons are worked out
+# (review.actions), the answer for one revision is read once. Nothing is written meanwhile.
+_signed_off_known: ContextVar[dict | None] = ContextVar("signed_off_known", default=None)
+
+
+@contextmanager
+def signoffs_read_once():
+    token = _signed_off_known.set({})
+    try:
+        yield
+    finally:
+        _signed_off_known.reset(token)
 
 
 def is_live(workflow) -> bool:

@@ -579,8 +579,9 @@ def test_post_page_query_count_for_a_publisher_does_not_grow_with_revisions(
     client.force_login(publisher)
     client.get(post_url(post))
     # 12 (the user's permissions are two), plus the claims check's rule overrides and justifications, the comments'
-    # replies, and beside Publish the signatures and the review line as it will appear; whether the post was
-    # imported from WordPress comes with the post
-    with django_assert_num_queries(16):
+    # replies, and the version's signatures, read once for every button that needs a full sign-off (publish,
+    # schedule) and for what is shown beside Publish (who signed, the review line as it will appear); whether the
+    # post was imported from WordPress comes with the post
+    with django_assert_num_queries(13):
         content = client.get(post_url(post)).content.decode()
     assert ">Publish</button>" in content
