@@ -42,6 +42,10 @@ class ReviewerProfile(models.Model):
         help_text="What this reviewer's signature attests to.",
     )
     is_active = models.BooleanField(default=True)
+    # Someone else (an administrator, a command, a script) set this account's password last: the reviewer chooses
+    # their own before signing again (review.rules.must_set_own_password). Kept by review.identity, its one writer,
+    # from the password audit events it records.
+    password_set_by_other = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["display_name"]

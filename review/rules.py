@@ -73,13 +73,9 @@ def reviewer_lapsed(user) -> bool:
 
 def must_set_own_password(user) -> bool:
     """Someone else set this reviewer's password last (review.identity): they sign again only once they have
-    chosen their own."""
-    from review.identity import PASSWORD_ACTIONS, PASSWORD_SET_BY_OTHER
-    from review.models import AuditEvent
-
-    newest = (AuditEvent.objects.filter(action__in=PASSWORD_ACTIONS, detail__account_id=user.pk)
-              .order_by("-seq").values_list("action", flat=True).first())
-    return newest == PASSWORD_SET_BY_OTHER
+    chosen their own. Read from the reviewer's profile, which comes with the signed-in user."""
+    profile = getattr(user, "reviewer_profile", None)
+    return profile is not None and profile.password_set_by_other
 
 
 def reviewer_may_act(user) -> bool:

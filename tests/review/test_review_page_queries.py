@@ -12,12 +12,11 @@ from tests import factories
 
 # The session and the user, their permissions (two), the review policy, the version's signatures, the last signed
 # version, the post's decisions, resubmissions and replies (review.reviewing.trail), the comments, who had a hand in
-# the post, whether this reviewer signed it, the claims check (the admin's rule overrides, the justifications),
-# whether someone else set the reviewer's password (review.identity), and the Waiting count in the navigation. What
-# an import from WordPress left to do comes with the post.
-REVIEWER_QUERIES = 16
-# A publisher reads no signature of their own, no password events and no Waiting count, and the reviewers they may
-# assign it to.
+# the post, whether this reviewer signed it, the claims check (the admin's rule overrides, the justifications), and
+# the Waiting count in the navigation. What an import from WordPress left to do comes with the post, and whether
+# someone else set the reviewer's password (review.identity) with their profile.
+REVIEWER_QUERIES = 15
+# A publisher reads no signature of their own and no Waiting count, and the reviewers they may assign it to.
 PUBLISHER_QUERIES = 14
 
 
