@@ -133,8 +133,13 @@ class ReviewPolicy(models.Model):
 
 
 class SignatureQuerySet(ImmutableQuerySet):
-    def valid_for(self, revision: Revision) -> list["Signature"]:
-        return [s for s in self.filter(revision=revision).select_related("signer", "reviewer")
+    def recorded_for(self, revision: Revision) -> list["Signature"]:
+        """Every signature recorded against the revision, valid or not, with its signer and reviewer."""
+        return list(self.filter(revision=revision).select_related("signer", "reviewer"))
+
+    def valid_for(self, revision: Revision, *, recorded: list["Signature"] | None = None) -> list["Signature"]:
+        """The revision's valid signatures; `recorded`: its `recorded_for`, when the caller has read them."""
+        return [s for s in (self.recorded_for(revision) if recorded is None else recorded)
                 if signing.is_valid(s, revision)]
 
 

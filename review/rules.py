@@ -249,11 +249,15 @@ def claimable(user, now=None) -> QuerySet:
     return reviewable(user).filter(waits_for_reviewer_q(now), assignee__isnull=True)
 
 
-def may_sign(workflow, user, now=None, *, involved_ids: set[int] | None = None) -> bool:
-    """Sign the version in review (once per signer), or the live version when its review is due."""
+def may_sign(workflow, user, now=None, *, involved_ids: set[int] | None = None,
+             signer_ids: set[int] | None = None) -> bool:
+    """Sign the version in review (once per signer), or the live version when its review is due. `signer_ids`:
+    everyone with a signature recorded against the working copy, valid or not, when the caller has read them."""
     if not may_review(workflow, user, involved_ids=involved_ids):
         return False
     if workflow.state == State.IN_REVIEW:
+        if signer_ids is not None:
+            return user.pk not in signer_ids
         from review.models import Signature
 
         return not Signature.objects.filter(revision_id=workflow.post.current_revision_id, signer=user).exists()
