@@ -4,7 +4,13 @@ Every finding has a stable key within one revision, "<field>:<rule>:<start>:<end
 the field), which forms, the submit gate and the signature's sealed details all use.
 """
 
+import functools
+import hashlib
+import json
 from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.cache import cache
 
 from claims import linter
 
@@ -57,10 +63,47 @@ def text_findings(*, title: str = "", summary: str = "", body: str = "", rules=N
     return found
 
 
+# A saved revision's findings are kept in Django's cache under a key made of everything they depend on: the text,
+# the rules in force (file, settings and admin overrides), whether the classifier reads, and the checker itself
+# (its code, rules file and training corpus, and scikit-learn's version). A change to any of them makes a new key,
+# so nothing is ever dropped by hand; the old entries expire.
+FINDINGS_TIMEOUT = 7 * 24 * 3600
+CHECKER_FILES = ("*.py", "rules.toml", "corpus.tsv")
+
+
+@functools.cache
+def _checker_version() -> str:
+    import sklearn
+
+    digest = hashlib.sha256(sklearn.__version__.encode())
+    folder = Path(linter.__file__).resolve().parent
+    for path in sorted(p for pattern in CHECKER_FILES for p in folder.glob(pattern)):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=16)
+def _rules_version(rules: tuple) -> str:
+    return hashlib.sha256(repr(rules).encode()).hexdigest()
+
+
+def findings_key(*, title: str, summary: str, body: str, rules) -> str:
+    """The cache key of the findings in this text under these rules."""
+    parts = [_checker_version(), _rules_version(tuple(rules)), linter.classifier_enabled(), title, summary, body]
+    return f"claims:findings:{hashlib.sha256(json.dumps(parts).encode()).hexdigest()}"
+
+
 def revision_findings(revision, rules=None) -> list[FieldFinding]:
+    """`text_findings` of a saved revision, kept in the cache (a third of a review page's time otherwise)."""
     if revision is None:
         return []
-    return text_findings(title=revision.title, summary=revision.summary, body=revision.body, rules=rules)
+    rules = linter.active_rules() if rules is None else rules
+    key = findings_key(title=revision.title, summary=revision.summary, body=revision.body, rules=rules)
+    found = cache.get(key)
+    if found is None:
+        found = text_findings(title=revision.title, summary=revision.summary, body=revision.body, rules=rules)
+        cache.set(key, found, FINDINGS_TIMEOUT)
+    return found
 
 
 def justification_key(justification) -> str:

@@ -826,14 +826,18 @@ def lint(text: str, rules: Iterable[Rule] | None = None, *, reader=None) -> list
     return _deduplicate(findings)
 
 
-def _default_reader():
+def classifier_enabled() -> bool:
+    """Whether the classifier reads sentences (the setting CLAIMS_CLASSIFIER, on by default)."""
     try:
         from django.conf import settings
 
-        enabled = getattr(settings, "CLAIMS_CLASSIFIER", True)
+        return bool(getattr(settings, "CLAIMS_CLASSIFIER", True))
     except Exception:  # used outside a configured Django project
-        enabled = True
-    if not enabled:
+        return True
+
+
+def _default_reader():
+    if not classifier_enabled():
         return False
     from claims import classifier
 

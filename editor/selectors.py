@@ -140,7 +140,9 @@ def visible_post(user, pk: int) -> Post | None:
     """The post, with everything its page shows in one row, if `user` may see it (`rules.may_see`); None otherwise."""
     return (
         Post.objects.filter(workflow__in=rules.seeable(user))
-        .select_related("current_revision", "live_revision", "author", "workflow", "workflow__assignee")
+        # With its WordPress import record, if any: the page's notices (wpimport.templatetags) read it.
+        .select_related("current_revision", "live_revision", "author", "workflow", "workflow__assignee",
+                        "wordpress_origin")
         .filter(pk=pk)
         .first()
     )

@@ -344,6 +344,7 @@ def _render_post(request, post, *, error: str = "", status: int = 200, schedule_
     for comment in history.comments:
         comment.reply_form = reply_forms.get(comment.pk) or ReplyForm(prefix=f"reply-{comment.pk}")
     publishing = "publish" in actions or "schedule" in actions
+    signatures = Signature.objects.valid_for(revision) if publishing else []
     return render(request, "editor/post.html", {
         "post": post, "workflow": workflow, "revision": revision, "article": article,
         "history": history, "found_quotes": found,
@@ -366,8 +367,8 @@ def _render_post(request, post, *, error: str = "", status: int = 200, schedule_
         "open_comments": sum(1 for c in history.comments if c.is_open),
         "resubmit_note": services.resubmit_note(post) if workflow.state == State.IN_REVIEW else "",
         # Beside Publish: who signed, with what credentials, and the review line as readers will see it.
-        "signatures": Signature.objects.valid_for(revision) if publishing else [],
-        "review_line": review_line_preview(post) if publishing else None,
+        "signatures": signatures,
+        "review_line": review_line_preview(post, signatures=signatures) if publishing else None,
         "publishing": publishing,
         "can_set_due": rules.may_set_due_date(workflow, user),
         "due_form": due_form or DueDateForm(initial={"due_date": workflow.due_date}),

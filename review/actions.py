@@ -24,4 +24,7 @@ def allowed_actions(workflow, user) -> list[str]:
     `has_transition_perm` checks the source state, the conditions and the permission, which are
     `review.rules` predicates: the buttons, the services and the state machine agree by construction.
     """
-    return [name for name in EDITOR_ACTIONS if has_transition_perm(getattr(workflow, name), user)]
+    from review.models import signoffs_read_once
+
+    with signoffs_read_once():
+        return [name for name in EDITOR_ACTIONS if has_transition_perm(getattr(workflow, name), user)]

@@ -3,7 +3,8 @@
 A reviewer profile's account never changes once it has signed. Changes to a reviewer's name, credentials,
 registration number, account or address are audit events; so is every password set on a reviewer's account,
 saying whether its owner set it. After someone else sets it (an administrator, the `changepassword` command, a
-script) the reviewer must choose their own before signing again (`review.rules.must_set_own_password`).
+script) the reviewer must choose their own before signing again (`review.rules.must_set_own_password`), which
+the reviewer's profile says (`ReviewerProfile.password_set_by_other`, written here and nowhere else).
 
 Who is acting comes from the request being answered (`ActingUserMiddleware`); outside a request (a command, a
 shell) nobody is, and the audit trail says "system".
@@ -71,12 +72,15 @@ class PasswordSetRecorder:
             password_set(user)
 
 
+@transaction.atomic
 def password_set(account) -> None:
     """Audit a new password on a reviewer's account: by its owner (signed in as themselves, or through the
-    emailed reset link, which only the owner receives), or by someone else."""
+    emailed reset link, which only the owner receives), or by someone else; and say on the reviewer's profile
+    whether they must choose their own before signing (`ReviewerProfile.password_set_by_other`)."""
     from review.models import ReviewerProfile
 
-    if not ReviewerProfile.objects.filter(user_id=account.pk).exists():
+    profile = getattr(account, "reviewer_profile", None)
+    if profile is None:
         return
     actor = acting_user()
     by_owner = (actor is not None and actor.pk == account.pk) or (actor is None and in_request())
@@ -84,6 +88,18 @@ def password_set(account) -> None:
     audit.record(PASSWORD_SET_BY_OWNER if by_owner else PASSWORD_SET_BY_OTHER,
                  actor=account if by_owner else actor,
                  detail={"account_id": account.pk, "username": account.get_username(), "how": how})
+    profile.password_set_by_other = not by_owner
+    ReviewerProfile.objects.filter(pk=profile.pk).update(password_set_by_other=not by_owner)
+
+
+def password_set_by_other_last(account_id) -> bool:
+    """Whether the newest password audited for this account was set by someone else: what a profile given this
+    account says (`ReviewerProfile.password_set_by_other`)."""
+    from review.models import AuditEvent
+
+    newest = (AuditEvent.objects.filter(action__in=PASSWORD_ACTIONS, detail__account_id=account_id)
+              .order_by("-seq").values_list("action", flat=True).first())
+    return newest == PASSWORD_SET_BY_OTHER
 
 
 # --- reviewer profiles
@@ -98,12 +114,18 @@ def has_signed(profile) -> bool:
 @transaction.atomic
 def profile_saving(profile) -> None:
     """Before `profile` is saved: refuse a new account once it has signed; audit what changes of its identity;
-    let its old address redirect to the new one."""
-    if profile.pk is None:
-        return
+    let its old address redirect to the new one. Whether the account's password was set by someone else last is
+    this module's to say (`password_set`): a save keeps what the database holds, or reads it for a new account."""
     from review.models import ReviewerProfile
 
-    before = ReviewerProfile.objects.select_for_update().filter(pk=profile.pk).values(*IDENTITY_FIELDS).first()
+    before = None
+    if profile.pk is not None:
+        before = (ReviewerProfile.objects.select_for_update().filter(pk=profile.pk)
+                  .values(*IDENTITY_FIELDS, "password_set_by_other").first())
+    if before is None or before["user_id"] != profile.user_id:
+        profile.password_set_by_other = password_set_by_other_last(profile.user_id)
+    else:
+        profile.password_set_by_other = before["password_set_by_other"]
     if before is None:
         return
     changes = {field: [before[field], getattr(profile, field)] for field in IDENTITY_FIELDS

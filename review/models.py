@@ -1,6 +1,8 @@
 """The review workflow: reviewer profiles, the policy, the state machine, signatures, comments and the audit trail."""
 
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -40,6 +42,10 @@ class ReviewerProfile(models.Model):
         help_text="What this reviewer's signature attests to.",
     )
     is_active = models.BooleanField(default=True)
+    # Someone else (an administrator, a command, a script) set this account's password last: the reviewer chooses
+    # their own before signing again (review.rules.must_set_own_password). Kept by review.identity, its one writer,
+    # from the password audit events it records.
+    password_set_by_other = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["display_name"]
@@ -127,8 +133,13 @@ class ReviewPolicy(models.Model):
 
 
 class SignatureQuerySet(ImmutableQuerySet):
-    def valid_for(self, revision: Revision) -> list["Signature"]:
-        return [s for s in self.filter(revision=revision).select_related("signer", "reviewer")
+    def recorded_for(self, revision: Revision) -> list["Signature"]:
+        """Every signature recorded against the revision, valid or not, with its signer and reviewer."""
+        return list(self.filter(revision=revision).select_related("signer", "reviewer"))
+
+    def valid_for(self, revision: Revision, *, recorded: list["Signature"] | None = None) -> list["Signature"]:
+        """The revision's valid signatures; `recorded`: its `recorded_for`, when the caller has read them."""
+        return [s for s in (self.recorded_for(revision) if recorded is None else recorded)
                 if signing.is_valid(s, revision)]
 
 
@@ -196,7 +207,28 @@ def has_working_copy(workflow) -> bool:
 
 
 def working_copy_signed_off(workflow) -> bool:
-    return not signoffs_missing(workflow.post.current_revision)
+    revision = workflow.post.current_revision
+    known = _signed_off_known.get()
+    if known is None:
+        return not signoffs_missing(revision)
+    key = revision.pk if revision is not None else None
+    if key not in known:
+        known[key] = not signoffs_missing(revision)
+    return known[key]
+
+
+# Publish, schedule and publish-now each ask `working_copy_signed_off`: while the buttons are worked out
+# (review.actions), the answer for one revision is read once. Nothing is written meanwhile.
+_signed_off_known: ContextVar[dict | None] = ContextVar("signed_off_known", default=None)
+
+
+@contextmanager
+def signoffs_read_once():
+    token = _signed_off_known.set({})
+    try:
+        yield
+    finally:
+        _signed_off_known.reset(token)
 
 
 def is_live(workflow) -> bool:

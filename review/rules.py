@@ -73,13 +73,9 @@ def reviewer_lapsed(user) -> bool:
 
 def must_set_own_password(user) -> bool:
     """Someone else set this reviewer's password last (review.identity): they sign again only once they have
-    chosen their own."""
-    from review.identity import PASSWORD_ACTIONS, PASSWORD_SET_BY_OTHER
-    from review.models import AuditEvent
-
-    newest = (AuditEvent.objects.filter(action__in=PASSWORD_ACTIONS, detail__account_id=user.pk)
-              .order_by("-seq").values_list("action", flat=True).first())
-    return newest == PASSWORD_SET_BY_OTHER
+    chosen their own. Read from the reviewer's profile, which comes with the signed-in user."""
+    profile = getattr(user, "reviewer_profile", None)
+    return profile is not None and profile.password_set_by_other
 
 
 def reviewer_may_act(user) -> bool:
@@ -253,11 +249,15 @@ def claimable(user, now=None) -> QuerySet:
     return reviewable(user).filter(waits_for_reviewer_q(now), assignee__isnull=True)
 
 
-def may_sign(workflow, user, now=None, *, involved_ids: set[int] | None = None) -> bool:
-    """Sign the version in review (once per signer), or the live version when its review is due."""
+def may_sign(workflow, user, now=None, *, involved_ids: set[int] | None = None,
+             signer_ids: set[int] | None = None) -> bool:
+    """Sign the version in review (once per signer), or the live version when its review is due. `signer_ids`:
+    everyone with a signature recorded against the working copy, valid or not, when the caller has read them."""
     if not may_review(workflow, user, involved_ids=involved_ids):
         return False
     if workflow.state == State.IN_REVIEW:
+        if signer_ids is not None:
+            return user.pk not in signer_ids
         from review.models import Signature
 
         return not Signature.objects.filter(revision_id=workflow.post.current_revision_id, signer=user).exists()

@@ -150,18 +150,18 @@ def public_post(slug: str) -> tuple[Post, PublicReview] | None:
     return None
 
 
-def review_line_preview(post: Post) -> PublicReview | None:
+def review_line_preview(post: Post, *, signatures: list[Signature] | None = None) -> PublicReview | None:
     """The review line the post will carry once its working copy is published (shown to the publisher beside
-    Publish): the newest valid medical sign-off of that copy, by the same rule as `public_post`; None if none."""
+    Publish): the newest valid medical sign-off of that copy, by the same rule as `public_post`; None if none.
+    `signatures`: the working copy's valid signatures (`Signature.objects.valid_for`), when the caller has them."""
     revision = post.current_revision
     if revision is None:
         return None
-    signatures = (Signature.objects.filter(revision=revision, meaning=PUBLIC_MEANING).select_related("reviewer")
-                  .order_by("-signed_at", "-pk"))
-    for signature in signatures:
-        if signing.is_valid(signature, revision):
-            return _review(signature, post, display_policy())
-    return None
+    if signatures is None:
+        signatures = Signature.objects.valid_for(revision)
+    newest = max((s for s in signatures if s.meaning == PUBLIC_MEANING), key=lambda s: (s.signed_at, s.pk),
+                 default=None)
+    return _review(newest, post, display_policy()) if newest is not None else None
 
 
 def public_posts() -> QuerySet[Post]:

@@ -32,8 +32,9 @@ def _require_reader(user, workflow):
 
 def _load(pk) -> Post:
     return get_object_or_404(
+        # With its WordPress import record, if any: the page's notices (wpimport.templatetags) read it.
         Post.objects.select_related("workflow__assignee__reviewer_profile", "current_revision", "live_revision",
-                                    "author"),
+                                    "author", "wordpress_origin"),
         pk=pk,
     )
 
@@ -143,7 +144,8 @@ def _render_review(request, post, *, status=200, sign_form=None, changes_form=No
     user, workflow = request.user, post.workflow
     revision = queue.under_review(post, post.workflow.state)
     policy = ReviewPolicy.current()
-    signatures = Signature.objects.valid_for(revision) if revision else []
+    recorded = Signature.objects.recorded_for(revision) if revision else []
+    signatures = Signature.objects.valid_for(revision, recorded=recorded) if revision else []
     last_signed = (
         Revision.objects.filter(post=post, number__lt=revision.number, signatures__isnull=False)
         .order_by("-number").first() if revision else None
@@ -165,7 +167,9 @@ def _render_review(request, post, *, status=200, sign_form=None, changes_form=No
     now = timezone.now()
     # Who had a hand in the post, read once for every predicate the page asks.
     involved = rules.involved_users([post.pk])[post.pk]
-    can_sign = rules.may_sign(workflow, user, now, involved_ids=involved)
+    # Who signed the working copy (may_sign: once per signer), from the signatures read above when it is the one shown.
+    signer_ids = {s.signer_id for s in recorded} if revision and revision.pk == post.current_revision_id else None
+    can_sign = rules.may_sign(workflow, user, now, involved_ids=involved, signer_ids=signer_ids)
     can_request_changes = rules.may_request_changes(workflow, user, involved_ids=involved)
     # Re-signing a live version renews it; a version in review takes one signature per signer.
     already_signed = workflow.state == State.IN_REVIEW and any(s.signer_id == user.pk for s in signatures)

@@ -72,6 +72,8 @@ def revision_sign(post, *, user, password: str, attested: bool, expected_revisio
         raise SigningRefused(messages.signing_locked(locked_until))
     if profile.credentials_lapsed():
         raise SigningRefused(messages.registration_lapsed(profile.verified_until))
+    # As the database has it now: someone may have set the password since this user was loaded.
+    profile.refresh_from_db(fields=["password_set_by_other"])
     if rules.must_set_own_password(user):
         raise SigningRefused(messages.SET_OWN_PASSWORD)
     problems = {}

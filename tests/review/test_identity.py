@@ -161,3 +161,62 @@ def test_reviewer_profile_account_is_fixed_by_the_database_too(signed, reviewer)
     with pytest.raises(DatabaseError, match="keeps its account"), transaction.atomic():
         ReviewerProfile.objects.filter(pk=reviewer.reviewer_profile.pk).update(user=impostor)
     assert ReviewerProfile.objects.get(pk=reviewer.reviewer_profile.pk).user_id == reviewer.pk
+
+
+# --- whether a reviewer must choose their own password: on their profile, kept by review.identity
+
+
+def test_reviewer_profile_says_who_set_the_password_last(reviewer):
+    assert not ReviewerProfile.objects.get(user=reviewer).password_set_by_other
+    reviewer.set_password(NEW_PASSWORD)  # a script: someone else
+    reviewer.save()
+    assert ReviewerProfile.objects.get(user=reviewer).password_set_by_other
+    assert reviewer.reviewer_profile.password_set_by_other  # the account in hand says so too
+
+
+def test_reviewer_profile_saved_from_an_old_copy_keeps_the_password_flag(reviewer):
+    stale = ReviewerProfile.objects.get(user=reviewer)
+    account = get_user_model().objects.get(pk=reviewer.pk)
+    account.set_password(NEW_PASSWORD)
+    account.save()
+    stale.bio = "Dermatologist."  # an administrator's edit, of a copy loaded before the password was set
+    stale.save()
+    assert ReviewerProfile.objects.get(user=reviewer).password_set_by_other
+
+
+def test_reviewer_profile_given_another_account_says_what_that_accounts_passwords_say(reviewer):
+    other = make_author("locum")
+    other.set_password(NEW_PASSWORD)  # no profile yet: nothing to say
+    other.save()
+    profile = ReviewerProfile.objects.get(user=reviewer)
+    reviewer.set_password(NEW_PASSWORD)
+    reviewer.save()
+    profile.refresh_from_db()
+    assert profile.password_set_by_other
+    profile.user = other
+    profile.save()
+    assert not ReviewerProfile.objects.get(pk=profile.pk).password_set_by_other
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_takes_the_password_flag_from_the_audit_trail(reviewer, second_reviewer):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from review import identity
+
+    reviewer.set_password(NEW_PASSWORD)  # by someone else
+    reviewer.save()
+    second_reviewer.set_password(NEW_PASSWORD)
+    second_reviewer.save()
+    audit.record(identity.PASSWORD_SET_BY_OWNER, actor=second_reviewer,
+                 detail={"account_id": second_reviewer.pk, "username": "reviewer2", "how": "signed in"})
+    ReviewerProfile.objects.update(password_set_by_other=False)  # as before the column existed
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("review", "0017_audit_post_action_index")])
+    executor.loader.build_graph()
+    executor.migrate([("review", "0018_reviewer_password_set_by_other")])
+
+    flags = dict(ReviewerProfile.objects.values_list("user_id", "password_set_by_other"))
+    assert flags == {reviewer.pk: True, second_reviewer.pk: False}

@@ -10,15 +10,14 @@ from review import services
 from review.states import State
 from tests import factories
 
-# The session and the user, their permissions (two), the review policy, the version's signatures, the last signed
-# version, the post's decisions, resubmissions and replies (review.reviewing.trail), the comments, who had a hand in
-# the post, whether this reviewer signed it, the claims check (the admin's rule overrides, the justifications),
-# whether someone else set the reviewer's password (review.identity), what an import from WordPress left to do, and
-# the Waiting count in the navigation. Two over the bench's budget of 15: see README, Performance.
-REVIEWER_QUERIES = 17
-# A publisher reads no signature of their own, no password events and no Waiting count, and the reviewers they may
-# assign it to.
-PUBLISHER_QUERIES = 15
+# The session and the user, their permissions (two), the review policy, the version's signatures (which also say
+# whether this reviewer signed it), the last signed version, the post's decisions, resubmissions and replies
+# (review.reviewing.trail), the comments, who had a hand in the post, the claims check (the admin's rule overrides,
+# the justifications), and the Waiting count in the navigation. What an import from WordPress left to do comes with
+# the post, and whether someone else set the reviewer's password (review.identity) with their profile.
+REVIEWER_QUERIES = 14
+# A publisher reads no Waiting count, and the reviewers they may assign it to.
+PUBLISHER_QUERIES = 14
 
 
 def page_queries(client, post):

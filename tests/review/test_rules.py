@@ -145,3 +145,23 @@ def test_rules_who_justified_blocked_wording_may_not_sign_that_post(db, author, 
     with pytest.raises(PermissionDenied, match="someone else must review it"):
         services.revision_sign(post, user=second_reviewer, password=PASSWORD, attested=True)
     assert rules.may_sign(workflow, reviewer)
+
+
+def test_rules_may_sign_answers_the_same_from_the_signatures_a_page_read(world, reviewer, second_reviewer, author):
+    """The review page passes who signed the working copy (`signer_ids`); the rule gives the answer it reads itself."""
+    from review import services
+    from review.models import ReviewPolicy, Signature
+
+    users, workflows = world
+    ReviewPolicy.objects.create(medical_signoffs=2)  # one signature leaves the post in review
+    half_signed = factories.make_post(author=author, state=State.IN_REVIEW, slug="post-half-signed")
+    services.revision_sign(half_signed, user=reviewer, password=factories.PASSWORD, attested=True)
+    workflows = {**workflows, "in review, signed once": Workflow.objects.select_related("post").get(post=half_signed)}
+    assert workflows["in review, signed once"].state == State.IN_REVIEW
+    for what, workflow in workflows.items():
+        signer_ids = {s.signer_id for s in Signature.objects.recorded_for(workflow.post.current_revision)}
+        for who, user in users.items():
+            assert rules.may_sign(workflow, user, signer_ids=signer_ids) == rules.may_sign(workflow, user), (who, what)
+    half = workflows["in review, signed once"]
+    assert not rules.may_sign(half, users["signer"], signer_ids={reviewer.pk})
+    assert rules.may_sign(half, users["colleague"], signer_ids={reviewer.pk})
