@@ -61,9 +61,10 @@ def assigned_to(user, now=None):
 
 
 def rereview_due(user, now=None):
-    """Live posts whose review is due (`rules.rereview_due`), the longest overdue first."""
+    """Live posts whose review is due (`rules.rereview_due`), the longest overdue first (those never signed off
+    before all others)."""
     return (not_involved(user).filter(rules.rereview_due_q(now))
-            .order_by(F("review_due_at").asc(nulls_first=True), "pk"))
+            .order_by(F("review_due_at").asc(nulls_first=True), "post"))
 
 
 def recently_signed(user):
@@ -115,6 +116,24 @@ def rereview_due_count(user, now=None, *, among=None) -> int:
     return never_current.union(no_longer_current, all=True).count()
 
 
+def rereview_page_ids(user, start: int, now=None) -> list[int]:
+    """The ids of `rereview_due(user)[start:start + PAGE_SIZE]`, read half by half (`rules.rereview_due_parts`):
+    each half walks the review-due index in the tab's order and stops at the page's end, where their OR would
+    sort every due post first."""
+    among = not_involved(user)
+    never_current, no_longer_current = (among.filter(part).values_list("pk", flat=True)
+                                        for part in rules.rereview_due_parts(now))
+    # Both halves in the order of the index they walk (`workflow_review_due_post_idx`); the first half's dates
+    # are all empty.
+    ids = list(never_current.order_by("review_due_at", "post")[start:start + PAGE_SIZE])
+    if len(ids) == PAGE_SIZE:
+        return ids
+    # The first half ends on this page (`ids` are its last, or it is empty) or before it (counted to know where).
+    before = start + len(ids) if ids or not start else never_current.count()
+    later = start + len(ids) - before
+    return ids + list(no_longer_current.order_by("review_due_at", "post")[later:later + PAGE_SIZE - len(ids)])
+
+
 def page_count(total: int) -> int:
     return max(1, -(-total // PAGE_SIZE))
 
@@ -126,10 +145,12 @@ def rows(tab: str, user, page: int = 1, now=None) -> list[dict]:
     start = (page - 1) * PAGE_SIZE
     if tab == "signed":
         return list(recently_signed(user)[start:start + PAGE_SIZE])
-    ordered = tab_queryset(tab, user, now)
     # The page's ids first, then only those rows with their details: otherwise the database carries every
     # matching row's text and "reviewed before?" check through the sort.
-    page_ids = list(ordered.values_list("pk", flat=True)[start:start + PAGE_SIZE])
+    if tab == "rereview":
+        page_ids = rereview_page_ids(user, start, now)
+    else:
+        page_ids = list(tab_queryset(tab, user, now).values_list("pk", flat=True)[start:start + PAGE_SIZE])
     found = {row["pk"]: row for row in with_details(Workflow.objects.filter(pk__in=page_ids), user, now)}
     return [found[pk] for pk in page_ids if pk in found]
 

@@ -376,3 +376,25 @@ def test_queue_waiting_lists_posts_with_the_earliest_due_date_first_and_marks_ov
     assert content.index("Overdue</a>") < content.index("Due soon</a>") < content.index("Waited longest</a>")
     assert "Overdue: was due" in content
     assert content.count("Overdue: was due") == 1 and "Due by" in content
+
+
+@pytest.mark.parametrize("page_size", [2, 3, 5, 25])
+def test_rereview_tab_pages_read_half_by_half_list_the_rules_posts_in_order(
+        monkeypatch, author, reviewer, second_reviewer, publisher, page_size):
+    # Four live posts never signed off under the current policy (no review date) and three whose sign-off ran
+    # out: pages that end inside the first half, on its edge and beyond it.
+    posts = [factories.make_post(author=author, reviewer=second_reviewer, publisher=publisher, state=State.PUBLISHED,
+                                 title=f"Live {i}") for i in range(7)]
+    now = timezone.now()
+    for i, post in enumerate(posts):
+        Workflow.objects.filter(post=post).update(review_due_at=None if i % 2 else now - timedelta(days=10 - i))
+    monkeypatch.setattr(queue, "PAGE_SIZE", page_size)
+
+    expected = list(queue.rereview_due(reviewer, now).values_list("pk", flat=True))
+    pages = [queue.rereview_page_ids(reviewer, start, now) for start in range(0, len(expected) + page_size, page_size)]
+
+    assert len(expected) == 7 and set(expected) == set(Workflow.objects.filter(post__in=posts).values_list("pk", flat=True))
+    assert [pk for page in pages for pk in page] == expected
+    assert all(len(page) == page_size for page in pages[:len(expected) // page_size])
+    assert expected[:3] == list(Workflow.objects.filter(post__in=posts, review_due_at=None)
+                                .order_by("post").values_list("pk", flat=True))[:3]  # never signed off: first
