@@ -172,7 +172,9 @@ def test_a_refused_two_megabyte_body_is_answered_at_once(client, author):
 
     client.force_login(author)
     body = ("Pico laser **stimulates** collagen production. " * 20 + "\n\n") * 2000
-    started = time.monotonic()
+    # The worker's CPU time, which rendering and checking would use up, and not the wall clock, which on a machine
+    # shared with other test runs also counts the time spent waiting for a CPU.
+    started = time.process_time()
     response = client.post(reverse("editor:post_create"), {"title": "Big", "body": body, "action": "save"})
     assert response.status_code == 400 and "the limit is" in " ".join(response.context["form"].errors["body"])
-    assert time.monotonic() - started < 3
+    assert time.process_time() - started < 3
