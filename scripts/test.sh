@@ -37,17 +37,22 @@ if [ ! -f "$AXE_JS" ] && command -v npm >/dev/null 2>&1; then
 fi
 [ -f "$AXE_JS" ] && export MEDREVIEW_AXE="$PWD/$AXE_JS"
 
-# One pytest worker per core (pytest-xdist); each worker has its own test database.
+# One pytest worker per core (pytest-xdist); each worker has its own test database. A worker that runs out of
+# tests takes half of another's (worksteal): pytest-django orders the browser tests together, and handing out
+# tests in fixed chunks left one worker with all of them while the other stood idle for minutes.
 WORKERS=${PYTEST_WORKERS:-auto}
 status=0
 echo "== Test suite on SQLite (browser tests included) =="
-$PY -m pytest -n "$WORKERS" -m "not postgres" "$@" || status=1
+$PY -m pytest -n "$WORKERS" --dist worksteal -m "not postgres" "$@" || status=1
 
 if start_pg; then
   echo "== Test suite on PostgreSQL ($PG_DATABASE_URL) =="
-  # The browser tests and the exhaustive transition matrix exercise no database-specific
-  # behaviour; they ran above. Everything else runs again here, with the PostgreSQL-only tests.
-  DATABASE_URL=$PG_DATABASE_URL $PY -m pytest -n "$WORKERS" -m "not browser and not matrix" "$@" || status=1
+  # Again every test that uses the database (tests/conftest.py marks them uses_database), with the
+  # PostgreSQL-only ones. Not the others: pytest-django refuses them the database, so they cannot behave
+  # differently here (rendering, the claims check, settings, the bench's budgets). Nor the browser tests
+  # and the exhaustive transition matrix, which exercise no database-specific behaviour; they ran above.
+  DATABASE_URL=$PG_DATABASE_URL $PY -m pytest -n "$WORKERS" --dist worksteal \
+    -m "uses_database and not browser and not matrix" "$@" || status=1
 else
   loud "PostgreSQL could not be started: the PostgreSQL tests did not run."
   [ "${CI:-}" = "true" ] && status=1

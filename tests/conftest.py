@@ -103,8 +103,15 @@ def post_in(author, reviewer, publisher):
     return make
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects by markers
 def pytest_collection_modifyitems(config, items):
     from django.conf import settings
+
+    for item in items:
+        # pytest-django refuses database access to any other test, so a test without this marker behaves the same
+        # whichever database is configured: scripts/test.sh runs only the marked ones again on PostgreSQL.
+        if "django_db_setup" in item.fixturenames or item.get_closest_marker("django_db"):
+            item.add_marker(pytest.mark.uses_database)
 
     on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
     for item in items:

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 from datetime import timedelta
 from pathlib import Path
@@ -57,9 +58,11 @@ def make_run(tmp_path, attestation_key_file):
         assert process.poll() is None, "".join(output)
         threading.Thread(target=lambda: output.extend(process.stdout), daemon=True).start()
         base = f"http://127.0.0.1:{port}"
-        for _ in range(1000):  # the server is binding its port right after saying so
-            if answers(base + "/blog/"):
-                break
+        # The server binds its port right after saying so: wait until it answers (a thousand refused attempts could
+        # all come before that on a busy machine, and the test then met a closed port).
+        deadline = time.monotonic() + 60
+        while not answers(base + "/blog/"):
+            assert time.monotonic() < deadline and process.poll() is None, "".join(output)
         yield base
     finally:
         process.send_signal(signal.SIGTERM)  # what Ctrl-C does: scripts/run.sh stops the server and the worker
