@@ -58,6 +58,16 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def database_use_is_marked(request):
+    """A test that reaches the database through a fixture it names only at run time (request.getfixturevalue) has
+    no uses_database marker, and the PostgreSQL run would leave it out: it must say so with @pytest.mark.django_db."""
+    yield
+    if "django_db_setup" in request.fixturenames and not request.node.get_closest_marker("uses_database"):
+        pytest.fail("this test uses the database through a fixture it asks for at run time: "
+                    "mark it @pytest.mark.django_db, so that it runs on PostgreSQL too")
+
+
 @pytest.fixture
 def author(db):
     return factories.make_author("author")

@@ -12,6 +12,7 @@ def _fresh(user):
     return type(user).objects.get(pk=user.pk)  # nothing read of their permissions yet
 
 
+@pytest.mark.django_db  # the users come from fixtures named at run time
 @pytest.mark.parametrize("who", ["author", "reviewer", "publisher", "author_reviewer"])
 def test_permissions_are_their_own_and_their_groups_read_once(request, who, django_assert_num_queries):
     user = request.getfixturevalue(who)
