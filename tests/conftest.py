@@ -120,7 +120,8 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         # pytest-django refuses database access to any other test, so a test without this marker behaves the same
         # whichever database is configured: scripts/test.sh runs only the marked ones again on PostgreSQL.
-        if "django_db_setup" in item.fixturenames or item.get_closest_marker("django_db"):
+        # (pytest-django's live server opens the database for its test at run time.)
+        if {"django_db_setup", "live_server"} & set(item.fixturenames) or item.get_closest_marker("django_db"):
             item.add_marker(pytest.mark.uses_database)
 
     on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
