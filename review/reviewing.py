@@ -18,9 +18,13 @@ class Decision:
     by_user: bool  # made by the reviewer who is looking
 
 
-def _revisions_by_hash(post_ids, hashes) -> dict[tuple[int, str], Revision]:
+# What the review page compares a version with; the queue reads only the version's number.
+COMPARED_FIELDS = ("title", "summary", "body", "images")
+
+
+def _revisions_by_hash(post_ids, hashes, fields=COMPARED_FIELDS) -> dict[tuple[int, str], Revision]:
     found = Revision.objects.filter(post_id__in=post_ids, content_hash__in=hashes).only(
-        "pk", "post_id", "number", "content_hash", "title", "summary", "body", "images")
+        "pk", "post_id", "number", "content_hash", *fields)
     return {(r.post_id, r.content_hash): r for r in found}
 
 
@@ -77,12 +81,13 @@ def comment_status(comment, answered: set[int]) -> str:
 
 
 def latest_decisions(post_ids) -> dict[int, Decision]:
-    """For each post, the latest decision any reviewer made on one of its versions; two queries for any number."""
+    """For each post, the latest decision any reviewer made on one of its versions (the version's number, not its
+    text); two queries for any number."""
     latest: dict[int, dict] = {}
     for event in (AuditEvent.objects.filter(post_id__in=post_ids, action__in=DECISIONS).order_by("-seq")
                   .values("post_id", "action", "revision_hash")):
         latest.setdefault(event["post_id"], event)
-    revisions = _revisions_by_hash(list(latest), [e["revision_hash"] for e in latest.values()])
+    revisions = _revisions_by_hash(list(latest), [e["revision_hash"] for e in latest.values()], fields=())
     return {post_id: Decision(e["action"], revisions[post_id, e["revision_hash"]], by_user=False)
             for post_id, e in latest.items() if (post_id, e["revision_hash"]) in revisions}
 
