@@ -120,8 +120,7 @@ def rereview_due(workflow, now: datetime | None = None) -> bool:
     """A live post whose sign-off is no longer current. `Workflow.review_due_at` holds that moment, kept by
     `review.services.scheduler.refresh_review_due` whenever a signature, the policy or a registration changes."""
     now = now or timezone.now()
-    return (workflow.state == State.PUBLISHED and workflow.post.live_revision_id is not None
-            and (workflow.review_due_at is None or workflow.review_due_at <= now))
+    return workflow.state == State.PUBLISHED and (workflow.review_due_at is None or workflow.review_due_at <= now)
 
 
 def rereview_due_q(now: datetime | None = None) -> Q:
@@ -134,7 +133,10 @@ def rereview_due_parts(now: datetime | None = None) -> tuple[Q, Q]:
     out. A count reads each along the (state, review_due_at) index; for their OR, SQLite without statistics walks
     every live post's entry instead."""
     now = now or timezone.now()
-    live = Q(state=State.PUBLISHED, post__live_revision__isnull=False)
+    # Published means live: each way into Published sets the live version, and the one that takes it away
+    # (unpublish) leaves Published (review.models.Workflow; the transition matrix test checks it). So the
+    # workflow's own row and index answer, without reading the posts.
+    live = Q(state=State.PUBLISHED)
     return live & Q(review_due_at__isnull=True), live & Q(review_due_at__lte=now)
 
 

@@ -108,6 +108,9 @@ def test_transition_matrix_allows_only_legal_moves(state, role, action, author, 
         with pytest.raises((services.WorkflowError, PermissionDenied, ValidationError)):
             act(action, post, user)
         assert snapshot(post) == before
+    # Published always means live (review.rules.rereview_due_parts reads the state alone).
+    post.refresh_from_db()
+    assert post.workflow.state != State.PUBLISHED or post.live_revision_id is not None
 
 
 def test_editing_a_published_post_keeps_the_live_version(post_in, author):
