@@ -132,8 +132,10 @@ def desk_rows(ids: list[int]) -> list[Post]:
 class DeskPaginator(Paginator):
     """Pages of `desk_posts` ids, each turned into its posts."""
 
-    def _get_page(self, object_list, *args, **kwargs):
-        return super()._get_page(desk_rows(list(object_list)), *args, **kwargs)
+    def page(self, number):
+        page = super().page(number)
+        page.object_list = desk_rows(list(page.object_list))
+        return page
 
 
 def visible_post(user, pk: int) -> Post | None:

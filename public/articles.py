@@ -225,8 +225,10 @@ def articles_from(posts) -> list[Article]:
 class ArticlePaginator(Paginator):
     """Public posts a page at a time: each page holds the articles of its posts that pass verification."""
 
-    def _get_page(self, object_list, *args, **kwargs):
-        return super()._get_page(articles_from(object_list), *args, **kwargs)
+    def page(self, number):
+        page = super().page(number)
+        page.object_list = articles_from(page.object_list)
+        return page
 
 
 def public_article_pages(per_page: int) -> ArticlePaginator:
