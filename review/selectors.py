@@ -177,7 +177,10 @@ def public_posts() -> QuerySet[Post]:
         revision_hash=OuterRef("live_revision__content_hash"),
         meaning=PUBLIC_MEANING,
     )
-    return (Post.objects.published().filter(Exists(signed), workflow__publication__revision=F("live_revision"))
+    # Not also "its publication record names the live revision": `shows` checks that, and as a join condition
+    # PostgreSQL's planner took it to leave one row, sorted every live post and read a page of ten in 56 ms at
+    # 10,000 posts (2 ms along the index).
+    return (Post.objects.published().filter(Exists(signed))
             .select_related("live_revision", "author", "workflow__publication")
             .annotate(**{publication.NEWEST_EVENT: publication.newest_event()})
             .order_by("-first_published_at", "-pk"))
