@@ -7,7 +7,7 @@ with a Claim button exactly when `rules.may_claim` allows it; the counts of all 
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, F, OuterRef
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -157,10 +157,9 @@ def rows(tab: str, user, page: int = 1, now=None) -> list[dict]:
 
 def with_details(workflows, user, now=None):
     """What a row of the queue shows, and whether this user may claim it (`rules.claimable`)."""
-    claimable = rules.claimable(user, now).filter(pk=OuterRef("pk"))
     signer_lapsed = Signature.objects.filter(revision=OuterRef("post__live_revision"),
                                              reviewer__verified_until__lt=timezone.localdate())
-    return workflows.annotate(can_claim=Exists(claimable),
+    return workflows.annotate(can_claim=ExpressionWrapper(rules.claimable_q(user, now), output_field=BooleanField()),
                               signer_lapsed=Exists(signer_lapsed)).values(
         "pk", "post_id", "state", "submitted_at", "review_due_at", "due_date", "assignee_id", "can_claim",
         "signer_lapsed",

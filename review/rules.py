@@ -248,7 +248,15 @@ def may_claim(workflow, user, now=None, *, involved_ids: set[int] | None = None)
 
 
 def claimable(user, now=None) -> QuerySet:
-    return reviewable(user).filter(waits_for_reviewer_q(now), assignee__isnull=True)
+    return _workflows().filter(claimable_q(user, now))
+
+
+def claimable_q(user, now=None) -> Q:
+    """`claimable` as a condition on a workflow row, for a list to show beside each row whether it may be claimed
+    (a correlated EXISTS made PostgreSQL hash every claimable workflow first: 20 ms at 100,000 posts)."""
+    if not reviewer_may_act(user):
+        return Q(pk__isnull=True)  # no row: a workflow always has a key
+    return ~involved_q(user) & waits_for_reviewer_q(now) & Q(assignee__isnull=True)
 
 
 def may_sign(workflow, user, now=None, *, involved_ids: set[int] | None = None,
