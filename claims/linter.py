@@ -819,10 +819,11 @@ def lint(text: str, rules: Iterable[Rule] | None = None, *, reader=None) -> list
             findings += _findings(segment, kept, original=text, reading=reading)
         elif reading is not None:
             findings += _classifier_finding(segment, reading, original=text)
+    # The rules for a picture's file name, and for its alt text or caption: chosen once, not per picture.
+    for_pictures = [r for r in rules if r.kind != "outcome_number"]
+    for_filenames = [r for r in for_pictures if r.scope == "image" or r.filenames]
     for part in doc.image_parts:
-        applicable = [r for r in rules if r.kind != "outcome_number"
-                      and (r.scope == "image" or part.kind != "filename" or r.filenames)]
-        findings += _lint_segment(part, applicable, original=text)
+        findings += _lint_segment(part, for_filenames if part.kind == "filename" else for_pictures, original=text)
     return _deduplicate(findings)
 
 
