@@ -1,10 +1,8 @@
 """Workflow emails: who gets them, what they say (plain text and HTML), and that a failure never undoes the action."""
 
-from datetime import timedelta
 
 import pytest
 from django.core.mail.backends.base import BaseEmailBackend
-from django.utils import timezone
 
 from review import services
 from review.states import State
