@@ -27,6 +27,17 @@ class ReviewConfig(AppConfig):
                                 dispatch_uid=f"review.public_fact_deleted.{name}")
         setting_changed.connect(forget_changed_setting, dispatch_uid="review.public_setting_changed")
 
+        # The queue's counts are kept while nothing they count changes (review.queue.counts).
+        from claims.models import FindingJustification
+        from content.models import Revision
+        from review.models import Workflow
+        from review.queue import forget_counts
+
+        for model in (Workflow, Post, Revision, Signature, FindingJustification):
+            name = model._meta.label_lower
+            post_save.connect(forget_counts, sender=model, dispatch_uid=f"review.queue_counts_saved.{name}")
+            post_delete.connect(forget_counts, sender=model, dispatch_uid=f"review.queue_counts_deleted.{name}")
+
         # When a live post's review is due depends on the policy's interval and on its signers' registrations:
         # whatever changes them (the admin, a script, a data import) refreshes the stored dates
         # (review.rules.rereview_due), before the public-fact signals above drop the kept pages.

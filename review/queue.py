@@ -6,8 +6,12 @@ with a Claim button exactly when `rules.may_claim` allows it; the counts of all 
 
 from dataclasses import dataclass
 from datetime import datetime
+from uuid import uuid4
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -90,30 +94,73 @@ def tab_queryset(tab: str, user, now=None):
     raise KeyError(tab)
 
 
+class Counted(Subquery):
+    """How many rows a queryset has, as a value inside another query: `SELECT COUNT(*) FROM (<queryset>)`."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
+    output_field = IntegerField()
+
+
+# The tabs' counts, which every page a reviewer opens shows in its navigation, are kept in Django's cache for
+# each reviewer under the queue's generation: a name for the present state of everything they count, renewed
+# whenever a workflow, post, revision, signature or justification is saved or deleted (`forget_counts`,
+# connected in `review.apps`) and again once that change is committed. A count that time alone changes (a
+# review falling due) is kept only until the next such moment. With a cache per process (locmem, the
+# default) the other processes see a change within COUNTS_TIMEOUT seconds; with a shared cache, at once.
+GENERATION_KEY = "review:queue-generation"
+COUNTS_TIMEOUT = 30
+
+
+def generation() -> str:
+    return cache.get_or_set(GENERATION_KEY, lambda: uuid4().hex, None)
+
+
+def forget_counts(**kwargs) -> None:
+    renew_generation()
+    # A page that counted while the change was being committed may have kept the old rows under the new name.
+    transaction.on_commit(renew_generation)
+
+
+def renew_generation() -> None:
+    cache.set(GENERATION_KEY, uuid4().hex, None)
+
+
 def counts(user, now=None) -> dict[str, int]:
-    """How many rows each tab has; each count reads one index (state and date with the post, assignee, signer)."""
+    """How many rows each tab has (`count_now`), as kept in the cache while nothing they count has changed."""
+    now = now or timezone.now()
+    key = f"review:queue-counts:{user.pk}:{generation()}"
+    kept = cache.get(key)
+    if kept is not None and kept["from"] <= now and (kept["until"] is None or now < kept["until"]):
+        return kept["counts"]
+    found = count_now(user, now)
+    until = found.pop("next_due")
+    cache.set(key, {"counts": found, "from": now, "until": until}, COUNTS_TIMEOUT)
+    return found
+
+
+def count_now(user, now=None) -> dict:
+    """How many rows each tab has, in one query: each count reads one index (state and date with the post,
+    assignee, signer). The user's own row carries them, as a query needs a row to select from. `next_due`: the
+    next moment a live post's review falls due, when the re-review and assigned counts change by themselves."""
+    now = now or timezone.now()
     among = not_involved(user)  # built once for both counts that need it
-    return {
-        "waiting": waiting_count(user, among=among),
-        "assigned": assigned_to(user, now).count(),
-        "rereview": rereview_due_count(user, now, among=among),
-        "signed": min(Signature.objects.filter(signer=user).count(), RECENTLY_SIGNED_LIMIT),
-    }
-
-
-def waiting_count(user, *, among=None) -> int:
-    """The Waiting tab's count, as every page's navigation shows it to reviewers: the posts in review, each checked
-    against the user's own posts (read once) in the index that holds its post."""
-    return waiting(user, among=among).count()
-
-
-def rereview_due_count(user, now=None, *, among=None) -> int:
-    """The Re-review due tab's count: its two disjoint halves (`rules.rereview_due_parts`), each counted along the
-    review-due index, in one query."""
-    among = not_involved(user) if among is None else among
     never_current, no_longer_current = (among.filter(part).order_by().values("pk")
                                         for part in rules.rereview_due_parts(now))
-    return never_current.union(no_longer_current, all=True).count()
+    return get_user_model().objects.filter(pk=user.pk).values(
+        waiting=Counted(waiting(user, among=among).order_by().values("pk")),
+        assigned=Counted(assigned_to(user, now).order_by().values("pk")),
+        # Its two disjoint halves (`rules.rereview_due_parts`), each counted along the review-due index.
+        rereview=Counted(never_current) + Counted(no_longer_current),
+        # No more than the tab lists: the count stops there.
+        signed=Counted(Signature.objects.filter(signer=user).order_by().values("pk")[:RECENTLY_SIGNED_LIMIT]),
+        next_due=Subquery(Workflow.objects.filter(state=State.PUBLISHED, review_due_at__gt=now)
+                          .order_by("review_due_at").values("review_due_at")[:1]),
+    ).get()
+
+
+def waiting_count(user) -> int:
+    """The Waiting tab's count, as every page's navigation shows it to reviewers."""
+    return counts(user)["waiting"]
 
 
 def rereview_page_ids(user, start: int, now=None) -> list[int]:

@@ -33,6 +33,7 @@ def refresh_review_due(workflow: Workflow, policy=None) -> None:
     if (due, flagged) != (workflow.review_due_at, workflow.rereview_flagged_at):
         workflow.review_due_at, workflow.rereview_flagged_at = due, flagged
         Workflow.objects.filter(pk=workflow.pk).update(review_due_at=due, rereview_flagged_at=flagged)
+        queue.forget_counts()  # an update sends no save signal
 
 
 def refresh_reviews_due(workflows=None) -> int:
