@@ -1,7 +1,9 @@
-"""The project's auth backend is Django's model backend that reads a signed-in user with their reviewer profile."""
+"""The project's auth backend is Django's model backend that reads a signed-in user with their reviewer profile,
+and their permissions in one query."""
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 
 from config.auth import Backend
@@ -21,12 +23,22 @@ def test_permissions_are_their_own_and_their_groups_read_once(request, who, djan
                for p in Permission.objects.filter(user=user) | Permission.objects.filter(group__user=user)}
     user = _fresh(user)
 
-    with django_assert_num_queries(2):  # their own, their groups'
+    with django_assert_num_queries(1):  # their own and their groups', together
         found = user.get_all_permissions()
         assert user.has_perm("admin.view_logentry") and user.get_all_permissions() == found
 
     assert found == granted
     assert "admin.view_logentry" in found and len(found) > 1
+    # Django's own backend answers the same.
+    assert ModelBackend().get_all_permissions(_fresh(user)) == found
+
+
+def test_a_permission_taken_away_counts_from_the_next_request(reviewer):
+    user = _fresh(reviewer)
+    assert user.has_perm("review.sign_post")
+    reviewer.groups.clear()
+    assert user.has_perm("review.sign_post")  # this request read them already, as Django's backend does
+    assert not _fresh(reviewer).has_perm("review.sign_post")
 
 
 def test_superuser_has_every_permission_and_inactive_user_none(db):

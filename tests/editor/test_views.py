@@ -108,8 +108,9 @@ def test_dashboard_query_count_does_not_grow_with_posts(client, author, django_a
         make_post(author=author, title=f"Article {n}")
     client.force_login(author)
     client.get("/editor/")  # warm the session and permission caches
-    # the user's permissions (two), the page's ids, then its posts, and the reviewers the list can be filtered by
-    with django_assert_num_queries(8):
+    # the user's permissions (one: config.auth), the page's ids, then its posts, and the reviewers the list can be
+    # filtered by
+    with django_assert_num_queries(7):
         assert client.get("/editor/").status_code == 200
 
 
@@ -407,10 +408,10 @@ def test_post_page_query_count_does_not_grow_with_revisions(client, post_in, aut
         services.comment_add(post=post, user=reviewer, body=f"Comment {n}", quote={"exact": "Body"})
     client.force_login(author)
     client.get(post_url(post))
-    # 8 (the user's permissions are two), plus the claims check: the admin's rule overrides and the
+    # 7 (the user's permissions are one: config.auth), plus the claims check: the admin's rule overrides and the
     # justifications on the revision; the comments' replies, and the writer's note of what they changed. Whether
     # the post was imported from WordPress (its notices) comes with the post.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         assert client.get(post_url(post)).status_code == 200
 
 
@@ -585,10 +586,10 @@ def test_post_page_query_count_for_a_publisher_does_not_grow_with_revisions(
     services.revision_sign(post, user=reviewer, password=PASSWORD, attested=True)
     client.force_login(publisher)
     client.get(post_url(post))
-    # 12 (the user's permissions are two), plus the claims check's rule overrides and justifications, the comments'
+    # 11 (the user's permissions are one: config.auth), plus the claims check's rule overrides and justifications, the comments'
     # replies, and the version's signatures, read once for every button that needs a full sign-off (publish,
     # schedule) and for what is shown beside Publish (who signed, the review line as it will appear); whether the
     # post was imported from WordPress comes with the post
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         content = client.get(post_url(post)).content.decode()
     assert ">Publish</button>" in content
