@@ -137,10 +137,17 @@ def justification_record(j) -> dict:
 
 
 def claim_sentences(revision) -> list[linter.ClaimSentence]:
-    """Sentences of the body with a number or an outcome claim, and whether each cites a source."""
+    """Sentences of the body with a number or an outcome claim, and whether each cites a source; kept in the cache
+    like the findings, under a key made of the body and the checker (they depend on nothing else)."""
     if revision is None:
         return []
-    return [s for s in linter.claim_sentences(revision.body) if s.has_number or s.has_outcome]
+    parts = [_checker_version(), revision.body]
+    key = f"claims:sentences:{hashlib.sha256(json.dumps(parts).encode()).hexdigest()}"
+    found = cache.get(key)
+    if found is None:
+        found = [s for s in linter.claim_sentences(revision.body) if s.has_number or s.has_outcome]
+        cache.set(key, found, FINDINGS_TIMEOUT)
+    return found
 
 
 @dataclass(frozen=True)

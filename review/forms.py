@@ -45,7 +45,12 @@ class RequestChangesForm(QuoteFields, LoadedFor):
 
 
 class SignForm(LoadedFor):
-    checklist = forms.MultipleChoiceField(label="Checklist", required=False, widget=forms.CheckboxSelectMultiple)
+    checklist = forms.MultipleChoiceField(
+        label="Checklist", required=False, widget=forms.CheckboxSelectMultiple,
+        # Only when the administrator changed the checklist while the page was open.
+        error_messages={"invalid_choice": "The checklist has changed since you opened this page. Tick each item "
+                                          "as it stands now."},
+    )
     # The claims check's warnings on the revision, each acknowledged by key (review.findings).
     acknowledged = forms.MultipleChoiceField(label="Claims warnings", required=False,
                                              widget=forms.CheckboxSelectMultiple)

@@ -40,11 +40,12 @@ class PublicReview:
         return f"{self.honorific} {self.name}".strip()
 
 
-# The public pages read the review policy on every request only to print when the next review is due: it is
-# kept in Django's cache for POLICY_TIMEOUT seconds and dropped whenever the policy is saved or deleted
-# (`forget_display_policy`, connected in `review.apps`). With a cache per process, the default, the other
-# processes see a change within the timeout; with a shared cache, at once. The workflow (who must sign, the
-# checklist) always reads the database.
+# The public pages read the review policy on every request only to print when the next review is due, and the
+# review page to print which sign-offs are needed and the checklist: it is kept in Django's cache for
+# POLICY_TIMEOUT seconds and dropped whenever the policy is saved or deleted (`forget_display_policy`, connected in
+# `review.apps`). With a cache per process, the default, the other processes see a change within the timeout;
+# with a shared cache, at once. The workflow (who must sign, the checklist a signature is checked against) always
+# reads the database.
 POLICY_CACHE_KEY = "review:display-policy:1"  # bump the number when `Policy` changes its fields
 POLICY_TIMEOUT = 60
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from claims import findings as claim_findings
 from content.models import Post, Revision
 from review import (anchoring, audit_pack, diffing, findings, http, messages as review_messages, queue, reviewing, rules,
-                    services)
+                    selectors, services)
 from review.forms import AssignForm, ClaimForm, CommentForm, RequestChangesForm, SignForm
 from review.models import Comment, ReviewPolicy, Signature, signoffs_missing
 from review.states import Meaning, State
@@ -143,7 +143,9 @@ def _render_review(request, post, *, status=200, sign_form=None, changes_form=No
                    error: str = ""):
     user, workflow = request.user, post.workflow
     revision = queue.under_review(post, post.workflow.state)
-    policy = ReviewPolicy.current()
+    # What the page prints of the policy (sign-offs required, the checklist to tick) comes from the cache the public
+    # pages use (review.selectors.display_policy); signing reads the database, and checks the form against it.
+    policy = selectors.display_policy()
     recorded = Signature.objects.recorded_for(revision) if revision else []
     signatures = Signature.objects.valid_for(revision, recorded=recorded) if revision else []
     last_signed = (

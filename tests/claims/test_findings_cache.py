@@ -64,3 +64,18 @@ def test_findings_key_changes_with_the_classifier_setting():
     with override_settings(CLAIMS_CLASSIFIER=False):
         off = findings.findings_key(title=TITLE, summary="", body="", rules=rules)
     assert on != off
+
+
+def test_claim_sentences_are_read_from_the_cache_for_the_same_body_only(author, monkeypatch):
+    cited = factories.make_post(author=author, body="Results last 6 months [^1].\n\n[^1]: Smith 2020.").current_revision
+    uncited = factories.make_post(author=author, body="Results last 9 months.").current_revision
+    first = findings.claim_sentences(cited)
+    assert [s.cited for s in first] == [True]
+
+    def not_again(text):
+        raise AssertionError("the sentences were read again for a body already read")
+
+    monkeypatch.setattr(findings.linter, "claim_sentences", not_again)
+    assert findings.claim_sentences(cited) == first
+    with pytest.raises(AssertionError, match="read again"):  # another body is read for itself
+        findings.claim_sentences(uncited)

@@ -10,15 +10,16 @@ from review import services
 from review.states import State
 from tests import factories
 
-# The session and the user, their permissions (config.auth: their own and their groups' in one), the review policy, the version's signatures (which also say
-# whether this reviewer signed it), the last signed version, the post's decisions, resubmissions and replies
+# The session and the user, their permissions (config.auth: their own and their groups' in one), the version's
+# signatures (which also say whether this reviewer signed it), the last signed version, the post's decisions, resubmissions and replies
 # (review.reviewing.trail), the comments, who had a hand in the post, the claims check (the admin's rule overrides,
 # the justifications). The Waiting count in the navigation was counted by the first page and is kept while nothing
-# it counts changes (review.queue.counts). What an import from WordPress left to do comes with the post, and
+# it counts changes (review.queue.counts), and the review policy as printed comes from the cache
+# (review.selectors.display_policy). What an import from WordPress left to do comes with the post, and
 # whether someone else set the reviewer's password (review.identity) with their profile.
-REVIEWER_QUERIES = 12
+REVIEWER_QUERIES = 11
 # A publisher reads no Waiting count, and the reviewers they may assign it to.
-PUBLISHER_QUERIES = 13
+PUBLISHER_QUERIES = 12
 
 
 def page_queries(client, post):

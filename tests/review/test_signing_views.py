@@ -267,3 +267,30 @@ def test_request_changes_on_rereview_takes_post_back_to_author(reviewer_client, 
     post.workflow.refresh_from_db()
     assert post.workflow.state == State.CHANGES_REQUESTED
     assert post.is_live  # readers keep the signed version meanwhile
+
+
+def test_review_page_prints_a_changed_checklist_at_once(reviewer_client, post_in):
+    post = post_in(State.IN_REVIEW)
+    page = reverse("review:post", args=[post.pk])
+    assert "Sources are cited" in reviewer_client.get(page).content.decode()
+    ReviewPolicy.objects.create(checklist="Dosages checked against the label")
+    html = reviewer_client.get(page).content.decode()
+    assert "Dosages checked against the label" in html and "Sources are cited" not in html
+
+
+def test_refused_signing_shows_the_checklist_in_force_not_a_kept_copy(reviewer_client, post_in):
+    from dataclasses import asdict
+
+    from django.core.cache import cache
+
+    from review.selectors import POLICY_CACHE_KEY, display_policy
+
+    post = post_in(State.IN_REVIEW)
+    kept = display_policy()
+    ReviewPolicy.objects.create(checklist="Dosages checked against the label")
+    cache.set(POLICY_CACHE_KEY, asdict(kept))  # as another app server with its own cache may still hold it
+    response = sign(reviewer_client, post, sign_form(post))  # the old checklist, ticked
+    html = response.content.decode()
+    assert response.status_code == 400 and Signature.objects.count() == 0
+    assert "The checklist has changed since you opened this page. Tick each item as it stands now." in html
+    assert 'value="Dosages checked against the label"' in html and 'value="Sources are cited"' not in html
