@@ -537,6 +537,7 @@ def main(argv=None) -> int:
 
     django.setup()
     from django.conf import settings
+    from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection
     from django.test.utils import override_settings, setup_test_environment
@@ -564,6 +565,8 @@ def main(argv=None) -> int:
         for size in sizes:
             log(f"\n{size:,} posts")
             counts = prepare_database(size, postgres=postgres, log=log)
+            # Nothing kept in the cache from the previous database (queue counts, pages) answers for this one.
+            cache.clear()
             log(f"  data: {counts}")
             run = {"size": size, "data": counts, "pages": measure_pages(args.reps, log, rows), "verify": None}
             if wanted("verify_audit", rows):
