@@ -17,7 +17,7 @@ from content.pathological import SHAPES
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = {"editor dashboard", "editor post page", "queue: waiting", "queue: assigned", "queue: rereview",
          "queue: signed", "review page", "public index", "public article", "reviewer page", "feed",
-         "sitemap index", "sitemap: articles", "bare Django: queue"}
+         "sitemap index", "sitemap: articles", "bare Django: queue", "queue: waiting, counted afresh"}
 
 
 def test_bench_quick_run_builds_verifiable_databases_and_reports_every_budget(tmp_path):
