@@ -116,6 +116,7 @@ def make_review_due(post, *, since=None):
     from review.models import Workflow
 
     Workflow.objects.filter(post=post).update(review_due_at=since or timezone.now() - timedelta(seconds=1))
+    _counts_changed()
 
 
 def let_reviews_lapse():
@@ -128,3 +129,11 @@ def let_reviews_lapse():
 
     Workflow.objects.filter(post__live_revision__isnull=False).update(
         review_due_at=timezone.now() - timedelta(seconds=1))
+    _counts_changed()
+
+
+def _counts_changed():
+    """The queue's kept counts go, as when the application itself stores a due date (scheduler.refresh_review_due)."""
+    from review import queue
+
+    queue.forget_counts()
