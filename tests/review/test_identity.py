@@ -12,7 +12,7 @@ from review import audit, audit_pack, services
 from review.models import AuditEvent, ReviewerProfile, Signature
 from review.services.errors import SigningRefused
 from review.states import State
-from tests.factories import PASSWORD, make_author, make_reviewer
+from tests.factories import make_author, make_reviewer
 
 NEW_PASSWORD = "a brand new pass phrase 42"
 

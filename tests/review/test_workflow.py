@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from content.models import Revision
 from review import services
-from review.models import AuditEvent, Comment, Signature, Workflow
+from review.models import AuditEvent, Comment, Signature
 from review.states import State
 from tests import factories
 from tests.factories import PASSWORD, make_post
